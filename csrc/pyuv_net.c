@@ -1,0 +1,599 @@
+/* pyuv_net's C layer over libuv: handle lifetime, the read/write hot path, socket
+ * idle timeouts and DNS, so that each libuv event costs at most one call into Python.
+ *
+ * Lifetime rule: a pn_handle_t is allocated by pn_handle_new/pn_poll_new and freed
+ * only in the close callback of its last libuv handle, after pn_py_closed has told
+ * Python the slot is free. Requests (writes, getaddrinfo) own their memory and free
+ * it in their completion callback.
+ */
+#include <stdlib.h>
+#include <string.h>
+#include <stdio.h>
+#include <uv.h>
+#ifndef _WIN32
+#include <sys/socket.h>
+#include <sys/un.h>
+#include <netinet/in.h>
+#include <unistd.h>
+#endif
+#include "pyuv_net.h"
+#include "py_callbacks.h"
+
+#define PN_SLAB_SIZE (64 * 1024)
+
+struct pn_loop_s {
+    uv_loop_t uv;
+    int slab_busy; /* the slab is lent to a read in progress */
+    char slab[PN_SLAB_SIZE];
+};
+
+struct pn_handle_s {
+    union {
+        uv_handle_t handle;
+        uv_stream_t stream;
+        uv_tcp_t tcp;
+        uv_pipe_t pipe;
+        uv_timer_t timer;
+        uv_check_t check;
+        uv_idle_t idle;
+        uv_async_t async;
+        uv_poll_t poll;
+    } u;
+    pn_loop_t *loop;
+    int id;
+    int kind;
+    int open_parts; /* libuv handles of ours not yet closed (main + idle timer) */
+    uv_connect_t connect_req;
+    uv_shutdown_t shutdown_req;
+    /* socket.setTimeout(): an unref'd timer, pushed back by every read and write. */
+    int idle_timer_init;
+    uv_timer_t idle_timer;
+    uint64_t timeout_ms;
+    uint64_t last_active;
+    uint64_t bytes_read;
+    uint64_t bytes_written;
+};
+
+typedef struct {
+    uv_write_t req;
+    pn_handle_t *h;
+    uv_buf_t buf;
+    char data[1];
+} pn_write_req_t;
+
+typedef struct {
+    uv_getaddrinfo_t req;
+    int id;
+} pn_gai_req_t;
+
+unsigned int pn_libuv_version(void) { return uv_version(); }
+const char *pn_err_name(int err) { return uv_err_name(err); }
+const char *pn_strerror(int err) { return uv_strerror(err); }
+
+/* ---- loops ---------------------------------------------------------------------- */
+
+pn_loop_t *pn_loop_new(void) {
+    pn_loop_t *loop = malloc(sizeof(*loop));
+    if (loop == NULL)
+        return NULL;
+    memset(loop, 0, offsetof(pn_loop_t, slab));
+    if (uv_loop_init(&loop->uv) != 0) {
+        free(loop);
+        return NULL;
+    }
+    return loop;
+}
+
+int pn_loop_run(pn_loop_t *loop, int mode) {
+    uv_run_mode m = mode == PN_RUN_ONCE ? UV_RUN_ONCE : mode == PN_RUN_NOWAIT ? UV_RUN_NOWAIT : UV_RUN_DEFAULT;
+    return uv_run(&loop->uv, m);
+}
+
+void pn_loop_stop(pn_loop_t *loop) { uv_stop(&loop->uv); }
+int pn_loop_alive(pn_loop_t *loop) { return uv_loop_alive(&loop->uv); }
+int pn_loop_fork(pn_loop_t *loop) { return uv_loop_fork(&loop->uv); }
+uint64_t pn_loop_now(pn_loop_t *loop) { return uv_now(&loop->uv); }
+void pn_loop_update_time(pn_loop_t *loop) { uv_update_time(&loop->uv); }
+
+static void close_any(uv_handle_t *hd, void *arg) {
+    (void)arg;
+    pn_handle_t *h = hd->data;
+    if (h != NULL && !uv_is_closing(&h->u.handle))
+        pn_handle_close(h);
+}
+
+int pn_loop_close(pn_loop_t *loop) {
+    uv_walk(&loop->uv, close_any, NULL);
+    /* Runs the close callbacks and lets pending requests (getaddrinfo) finish. */
+    while (uv_run(&loop->uv, UV_RUN_DEFAULT) != 0) {
+    }
+    int r = uv_loop_close(&loop->uv);
+    if (r == 0)
+        free(loop);
+    return r;
+}
+
+/* ---- handles -------------------------------------------------------------------- */
+
+static void on_timer(uv_timer_t *t) { pn_py_timer(((pn_handle_t *)t->data)->id); }
+static void on_check(uv_check_t *c) { pn_py_check(((pn_handle_t *)c->data)->id); }
+static void on_idle(uv_idle_t *i) { (void)i; /* only keeps the poll phase from blocking */ }
+static void on_async(uv_async_t *a) { pn_py_async(((pn_handle_t *)a->data)->id); }
+static void on_poll(uv_poll_t *p, int status, int events) {
+    (void)events;
+    pn_py_poll(((pn_handle_t *)p->data)->id, status);
+}
+
+static pn_handle_t *handle_alloc(pn_loop_t *loop, int kind, int id) {
+    pn_handle_t *h = calloc(1, sizeof(*h));
+    if (h == NULL)
+        return NULL;
+    h->loop = loop;
+    h->id = id;
+    h->kind = kind;
+    h->open_parts = 1;
+    h->u.handle.data = h;
+    return h;
+}
+
+pn_handle_t *pn_handle_new(pn_loop_t *loop, int kind, int id) {
+    pn_handle_t *h = handle_alloc(loop, kind, id);
+    if (h == NULL)
+        return NULL;
+    int r;
+    switch (kind) {
+    case PN_TCP: r = uv_tcp_init(&loop->uv, &h->u.tcp); break;
+    case PN_PIPE: r = uv_pipe_init(&loop->uv, &h->u.pipe, 0); break;
+    case PN_TIMER: r = uv_timer_init(&loop->uv, &h->u.timer); break;
+    case PN_CHECK: r = uv_check_init(&loop->uv, &h->u.check); break;
+    case PN_IDLE: r = uv_idle_init(&loop->uv, &h->u.idle); break;
+    case PN_ASYNC: r = uv_async_init(&loop->uv, &h->u.async, on_async); break;
+    default: r = UV_EINVAL;
+    }
+    if (r != 0) {
+        free(h);
+        return NULL;
+    }
+    h->u.handle.data = h;
+    return h;
+}
+
+pn_handle_t *pn_poll_new(pn_loop_t *loop, int id, int fd) {
+    pn_handle_t *h = handle_alloc(loop, PN_POLL, id);
+    if (h == NULL)
+        return NULL;
+    if (uv_poll_init_socket(&loop->uv, &h->u.poll, (uv_os_sock_t)fd) != 0) {
+        free(h);
+        return NULL;
+    }
+    h->u.handle.data = h;
+    return h;
+}
+
+static void on_part_closed(uv_handle_t *hd) {
+    pn_handle_t *h = hd->data;
+    if (--h->open_parts > 0)
+        return;
+    pn_py_closed(h->id);
+    free(h);
+}
+
+static void close_idle_timer(pn_handle_t *h) {
+    if (h->idle_timer_init) {
+        h->open_parts++;
+        uv_close((uv_handle_t *)&h->idle_timer, on_part_closed);
+    }
+}
+
+void pn_handle_close(pn_handle_t *h) {
+    if (uv_is_closing(&h->u.handle))
+        return;
+    close_idle_timer(h);
+    uv_close(&h->u.handle, on_part_closed);
+}
+
+int pn_tcp_close_reset(pn_handle_t *h) {
+    if (uv_is_closing(&h->u.handle))
+        return UV_EINVAL;
+    int r = uv_tcp_close_reset(&h->u.tcp, on_part_closed);
+    if (r != 0)
+        return r;
+    close_idle_timer(h);
+    return 0;
+}
+
+int pn_handle_is_closing(pn_handle_t *h) { return uv_is_closing(&h->u.handle); }
+void pn_handle_ref(pn_handle_t *h) { uv_ref(&h->u.handle); }
+void pn_handle_unref(pn_handle_t *h) { uv_unref(&h->u.handle); }
+int pn_handle_has_ref(pn_handle_t *h) { return uv_has_ref(&h->u.handle); }
+
+int pn_handle_fileno(pn_handle_t *h) {
+#ifdef _WIN32
+    (void)h;
+    return -1;
+#else
+    uv_os_fd_t fd;
+    if (uv_fileno(&h->u.handle, &fd) != 0)
+        return -1;
+    return (int)fd;
+#endif
+}
+
+int pn_guess_handle(int fd) {
+    switch (uv_guess_handle(fd)) {
+    case UV_TCP: return PN_TCP;
+    case UV_NAMED_PIPE: return PN_PIPE;
+    default: return 0;
+    }
+}
+
+/* ---- streams: reading ----------------------------------------------------------- */
+
+static void on_idle_timer(uv_timer_t *t);
+
+/* A read or write happened: push the idle timeout back (re-arming it if it fired). */
+static inline void touch(pn_handle_t *h) {
+    if (h->timeout_ms == 0)
+        return;
+    h->last_active = uv_now(&h->loop->uv);
+    if (!uv_is_active((uv_handle_t *)&h->idle_timer))
+        uv_timer_start(&h->idle_timer, on_idle_timer, h->timeout_ms, 0);
+}
+
+static void on_idle_timer(uv_timer_t *t) {
+    pn_handle_t *h = t->data;
+    uint64_t due = h->last_active + h->timeout_ms;
+    uint64_t now = uv_now(&h->loop->uv);
+    if (now < due) {
+        uv_timer_start(t, on_idle_timer, due - now, 0);
+        return;
+    }
+    pn_py_idle_timeout(h->id);
+}
+
+int pn_stream_set_timeout(pn_handle_t *h, uint64_t ms) {
+    if (uv_is_closing(&h->u.handle))
+        return UV_EINVAL;
+    if (!h->idle_timer_init) {
+        if (ms == 0)
+            return 0;
+        int r = uv_timer_init(&h->loop->uv, &h->idle_timer);
+        if (r != 0)
+            return r;
+        h->idle_timer.data = h;
+        uv_unref((uv_handle_t *)&h->idle_timer);
+        h->idle_timer_init = 1;
+    }
+    h->timeout_ms = ms;
+    if (ms == 0)
+        return uv_timer_stop(&h->idle_timer);
+    h->last_active = uv_now(&h->loop->uv);
+    return uv_timer_start(&h->idle_timer, on_idle_timer, ms, 0);
+}
+
+static void on_alloc(uv_handle_t *hd, size_t suggested, uv_buf_t *buf) {
+    (void)suggested;
+    pn_loop_t *loop = ((pn_handle_t *)hd->data)->loop;
+    if (!loop->slab_busy) {
+        loop->slab_busy = 1;
+        buf->base = loop->slab;
+    } else {
+        /* Only if a platform lends out two read buffers at once. */
+        buf->base = malloc(PN_SLAB_SIZE);
+    }
+    buf->len = buf->base != NULL ? PN_SLAB_SIZE : 0;
+}
+
+static void on_read(uv_stream_t *s, ssize_t nread, const uv_buf_t *buf) {
+    pn_handle_t *h = s->data;
+    pn_loop_t *loop = h->loop;
+    if (nread > 0) {
+        h->bytes_read += (uint64_t)nread;
+        touch(h);
+    }
+    /* Python copies the bytes out before returning, so the slab is free again after. */
+    if (nread != 0)
+        pn_py_read(h->id, nread, buf->base);
+    if (buf->base == loop->slab)
+        loop->slab_busy = 0;
+    else
+        free(buf->base);
+}
+
+int pn_read_start(pn_handle_t *h) {
+    /* Some libuv versions refuse a second start with EALREADY; for us it is a no-op. */
+    int r = uv_read_start(&h->u.stream, on_alloc, on_read);
+    return r == UV_EALREADY ? 0 : r;
+}
+
+int pn_read_stop(pn_handle_t *h) { return uv_read_stop(&h->u.stream); }
+
+/* ---- streams: writing ----------------------------------------------------------- */
+
+static void on_written(uv_write_t *req, int status) {
+    pn_write_req_t *w = (pn_write_req_t *)req;
+    pn_handle_t *h = w->h;
+    free(w);
+    if (status == 0)
+        touch(h);
+    pn_py_written(h->id, status);
+}
+
+/* Queues bytes [skip, total) of bufs as one write request holding its own copy. */
+static ssize_t queue_tail(pn_handle_t *h, const uv_buf_t *bufs, int n, size_t skip, size_t total) {
+    size_t len = total - skip;
+    pn_write_req_t *w = malloc(offsetof(pn_write_req_t, data) + len);
+    if (w == NULL)
+        return UV_ENOMEM;
+    char *p = w->data;
+    for (int i = 0; i < n; i++) {
+        size_t blen = bufs[i].len;
+        if (skip >= blen) {
+            skip -= blen;
+            continue;
+        }
+        memcpy(p, bufs[i].base + skip, blen - skip);
+        p += blen - skip;
+        skip = 0;
+    }
+    w->h = h;
+    w->buf = uv_buf_init(w->data, (unsigned int)len);
+    int r = uv_write(&w->req, &h->u.stream, &w->buf, 1, on_written);
+    if (r != 0) {
+        free(w);
+        return r;
+    }
+    return (ssize_t)len;
+}
+
+/* Sends what the kernel takes now and queues the rest. Returns the number of bytes
+ * queued (0: all sent, and pn_py_written will not be called), or a libuv error. */
+static ssize_t write_bufs(pn_handle_t *h, const uv_buf_t *bufs, int n, size_t total) {
+    size_t done = 0;
+    h->bytes_written += total;
+    touch(h);
+    if (total == 0)
+        return 0;
+    if (uv_stream_get_write_queue_size(&h->u.stream) == 0) {
+        int r = uv_try_write(&h->u.stream, bufs, (unsigned int)n);
+        if (r >= 0) {
+            done = (size_t)r;
+            if (done == total)
+                return 0;
+        } else if (r != UV_EAGAIN && r != UV_ENOSYS) {
+            return r;
+        }
+    }
+    return queue_tail(h, bufs, n, done, total);
+}
+
+ssize_t pn_write(pn_handle_t *h, const char *data, size_t len) {
+    uv_buf_t b = uv_buf_init((char *)data, (unsigned int)len);
+    return write_bufs(h, &b, 1, len);
+}
+
+ssize_t pn_writev(pn_handle_t *h, const char *const *bufs, const size_t *lens, int n) {
+    uv_buf_t small[16] = {{0}};
+    uv_buf_t *b = n <= 16 ? small : malloc(sizeof(uv_buf_t) * (size_t)n);
+    if (b == NULL)
+        return UV_ENOMEM;
+    size_t total = 0;
+    for (int i = 0; i < n; i++) {
+        b[i] = uv_buf_init((char *)bufs[i], (unsigned int)lens[i]);
+        total += lens[i];
+    }
+    ssize_t r = write_bufs(h, b, n, total);
+    if (b != small)
+        free(b);
+    return r;
+}
+
+size_t pn_write_queue_size(pn_handle_t *h) { return uv_stream_get_write_queue_size(&h->u.stream); }
+
+static void on_shutdown(uv_shutdown_t *req, int status) {
+    pn_handle_t *h = req->handle->data;
+    pn_py_shut(h->id, status);
+}
+
+int pn_shutdown(pn_handle_t *h) { return uv_shutdown(&h->shutdown_req, &h->u.stream, on_shutdown); }
+
+static void on_connection(uv_stream_t *server, int status) {
+    pn_py_connection(((pn_handle_t *)server->data)->id, status);
+}
+
+int pn_listen(pn_handle_t *h, int backlog) { return uv_listen(&h->u.stream, backlog, on_connection); }
+int pn_accept(pn_handle_t *server, pn_handle_t *client) { return uv_accept(&server->u.stream, &client->u.stream); }
+uint64_t pn_stream_bytes_read(pn_handle_t *h) { return h->bytes_read; }
+uint64_t pn_stream_bytes_written(pn_handle_t *h) { return h->bytes_written; }
+int pn_stream_is_readable(pn_handle_t *h) { return uv_is_readable(&h->u.stream); }
+int pn_stream_is_writable(pn_handle_t *h) { return uv_is_writable(&h->u.stream); }
+
+/* ---- TCP ------------------------------------------------------------------------ */
+
+static int parse_addr(const char *ip, int port, struct sockaddr_storage *ss) {
+    memset(ss, 0, sizeof(*ss));
+    if (strchr(ip, ':') != NULL)
+        return uv_ip6_addr(ip, port, (struct sockaddr_in6 *)ss);
+    return uv_ip4_addr(ip, port, (struct sockaddr_in *)ss);
+}
+
+static void on_connect(uv_connect_t *req, int status) {
+    pn_py_connected(((pn_handle_t *)req->handle->data)->id, status);
+}
+
+#ifndef _WIN32
+/* SO_REUSEPORT must be set before bind(), so make the socket ourselves. */
+static int open_reuseport_socket(pn_handle_t *h, int family) {
+#ifdef SO_REUSEPORT
+    int fd = socket(family, SOCK_STREAM, 0);
+    if (fd < 0)
+        return uv_translate_sys_error(errno);
+    int on = 1;
+    if (setsockopt(fd, SOL_SOCKET, SO_REUSEPORT, &on, sizeof(on)) != 0) {
+        int err = uv_translate_sys_error(errno);
+        close(fd);
+        return err;
+    }
+    int r = uv_tcp_open(&h->u.tcp, fd);
+    if (r != 0)
+        close(fd);
+    return r;
+#else
+    (void)h;
+    (void)family;
+    return UV_ENOTSUP;
+#endif
+}
+#endif
+
+int pn_tcp_bind(pn_handle_t *h, const char *ip, int port, int flags) {
+    struct sockaddr_storage ss;
+    int r = parse_addr(ip, port, &ss);
+    if (r != 0)
+        return r;
+    if (flags & PN_BIND_REUSEPORT) {
+#ifdef _WIN32
+        return UV_ENOTSUP;
+#else
+        r = open_reuseport_socket(h, ss.ss_family);
+        if (r != 0)
+            return r;
+#endif
+    }
+    unsigned int uvflags = (flags & PN_BIND_IPV6ONLY) ? UV_TCP_IPV6ONLY : 0;
+    return uv_tcp_bind(&h->u.tcp, (struct sockaddr *)&ss, uvflags);
+}
+
+int pn_tcp_bind_local(pn_handle_t *h, const char *ip, int port) { return pn_tcp_bind(h, ip, port, 0); }
+
+int pn_tcp_connect(pn_handle_t *h, const char *ip, int port) {
+    struct sockaddr_storage ss;
+    int r = parse_addr(ip, port, &ss);
+    if (r != 0)
+        return r;
+    return uv_tcp_connect(&h->connect_req, &h->u.tcp, (struct sockaddr *)&ss, on_connect);
+}
+
+int pn_tcp_open(pn_handle_t *h, int fd) { return uv_tcp_open(&h->u.tcp, (uv_os_sock_t)fd); }
+int pn_tcp_nodelay(pn_handle_t *h, int enable) { return uv_tcp_nodelay(&h->u.tcp, enable); }
+int pn_tcp_keepalive(pn_handle_t *h, int enable, unsigned int delay) {
+    return uv_tcp_keepalive(&h->u.tcp, enable, delay);
+}
+
+int pn_tcp_sockname(pn_handle_t *h, int peer, char *ip, int *port, int *family) {
+    struct sockaddr_storage ss;
+    int len = (int)sizeof(ss);
+    int r = peer ? uv_tcp_getpeername(&h->u.tcp, (struct sockaddr *)&ss, &len)
+                 : uv_tcp_getsockname(&h->u.tcp, (struct sockaddr *)&ss, &len);
+    if (r != 0)
+        return r;
+    if (ss.ss_family == AF_INET6) {
+        struct sockaddr_in6 *a = (struct sockaddr_in6 *)&ss;
+        *family = 6;
+        *port = ntohs(a->sin6_port);
+        return uv_ip6_name(a, ip, 64);
+    }
+    if (ss.ss_family == AF_INET) {
+        struct sockaddr_in *a = (struct sockaddr_in *)&ss;
+        *family = 4;
+        *port = ntohs(a->sin_port);
+        return uv_ip4_name(a, ip, 64);
+    }
+    return UV_EAFNOSUPPORT;
+}
+
+/* ---- pipes ---------------------------------------------------------------------- */
+
+size_t pn_pipe_max_path(void) {
+#ifdef _WIN32
+    return 256;
+#else
+    return sizeof(((struct sockaddr_un *)0)->sun_path) - 1;
+#endif
+}
+
+/* libuv 1.44 silently truncates a long path; refuse it instead. */
+static int check_path(const char *path) { return strlen(path) > pn_pipe_max_path() ? UV_ENAMETOOLONG : 0; }
+
+int pn_pipe_bind(pn_handle_t *h, const char *path) {
+    int r = check_path(path);
+    return r != 0 ? r : uv_pipe_bind(&h->u.pipe, path);
+}
+
+int pn_pipe_connect(pn_handle_t *h, const char *path) {
+    int r = check_path(path);
+    if (r != 0)
+        return r;
+    uv_pipe_connect(&h->connect_req, &h->u.pipe, path, on_connect);
+    return 0;
+}
+
+int pn_pipe_open(pn_handle_t *h, int fd) { return uv_pipe_open(&h->u.pipe, (uv_file)fd); }
+int pn_pipe_chmod(pn_handle_t *h, int flags) { return uv_pipe_chmod(&h->u.pipe, flags); }
+
+int pn_pipe_name(pn_handle_t *h, int peer, char *buf, size_t *len) {
+    return peer ? uv_pipe_getpeername(&h->u.pipe, buf, len) : uv_pipe_getsockname(&h->u.pipe, buf, len);
+}
+
+/* ---- timers, check, idle, async, poll ------------------------------------------- */
+
+int pn_timer_start(pn_handle_t *h, uint64_t timeout, uint64_t repeat) {
+    return uv_timer_start(&h->u.timer, on_timer, timeout, repeat);
+}
+int pn_timer_stop(pn_handle_t *h) { return uv_timer_stop(&h->u.timer); }
+int pn_check_start(pn_handle_t *h) { return uv_check_start(&h->u.check, on_check); }
+int pn_check_stop(pn_handle_t *h) { return uv_check_stop(&h->u.check); }
+int pn_idle_start(pn_handle_t *h) { return uv_idle_start(&h->u.idle, on_idle); }
+int pn_idle_stop(pn_handle_t *h) { return uv_idle_stop(&h->u.idle); }
+int pn_async_send(pn_handle_t *h) { return uv_async_send(&h->u.async); }
+int pn_poll_start(pn_handle_t *h) { return uv_poll_start(&h->u.poll, UV_READABLE, on_poll); }
+
+/* ---- DNS ------------------------------------------------------------------------ */
+
+static void on_resolved(uv_getaddrinfo_t *req, int status, struct addrinfo *res) {
+    pn_gai_req_t *g = (pn_gai_req_t *)req;
+    size_t cap = 1, used = 0;
+    for (struct addrinfo *ai = res; ai != NULL; ai = ai->ai_next)
+        cap += 2 + INET6_ADDRSTRLEN + 1;
+    char *out = malloc(cap);
+    if (out == NULL) {
+        status = status != 0 ? status : UV_ENOMEM;
+    } else {
+        out[0] = '\0';
+        for (struct addrinfo *ai = res; status == 0 && ai != NULL; ai = ai->ai_next) {
+            char ip[INET6_ADDRSTRLEN + 1];
+            int fam;
+            if (ai->ai_family == AF_INET) {
+                fam = 4;
+                uv_ip4_name((struct sockaddr_in *)ai->ai_addr, ip, sizeof(ip));
+            } else if (ai->ai_family == AF_INET6) {
+                fam = 6;
+                uv_ip6_name((struct sockaddr_in6 *)ai->ai_addr, ip, sizeof(ip));
+            } else {
+                continue;
+            }
+            used += (size_t)snprintf(out + used, cap - used, "%d %s\n", fam, ip);
+        }
+    }
+    int id = g->id;
+    uv_freeaddrinfo(res);
+    free(g);
+    pn_py_resolved(id, status, out != NULL ? out : "");
+    free(out);
+}
+
+int pn_getaddrinfo(pn_loop_t *loop, int id, const char *host, int family, int flags) {
+    struct addrinfo hints;
+    memset(&hints, 0, sizeof(hints));
+    hints.ai_family = family == 4 ? AF_INET : family == 6 ? AF_INET6 : AF_UNSPEC;
+    hints.ai_socktype = SOCK_STREAM;
+    hints.ai_flags = flags;
+    pn_gai_req_t *g = malloc(sizeof(*g));
+    if (g == NULL)
+        return UV_ENOMEM;
+    g->id = id;
+    int r = uv_getaddrinfo(&loop->uv, &g->req, on_resolved, host, NULL, &hints);
+    if (r != 0)
+        free(g);
+    return r;
+}

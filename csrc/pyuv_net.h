@@ -1,0 +1,120 @@
+/* The C API of pyuv_net's extension: what the Python layer calls.
+ *
+ * build_ffi.py hands this file to cffi's cdef after dropping preprocessor lines, so
+ * everything between the guards must stay plain declarations cffi can parse.
+ * libuv's own types never cross this boundary: handles are opaque pn_handle_t and
+ * loops opaque pn_loop_t, so the Python layer never depends on libuv's struct layout.
+ */
+#ifndef PYUV_NET_H
+#define PYUV_NET_H
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+#ifdef _WIN32
+#include <BaseTsd.h>
+typedef SSIZE_T ssize_t;
+#endif
+
+typedef struct pn_loop_s pn_loop_t;
+typedef struct pn_handle_s pn_handle_t;
+
+/* Kinds of handle, fixed when the handle is made. */
+enum {
+    PN_TCP = 1,
+    PN_PIPE = 2,
+    PN_TIMER = 3,
+    PN_CHECK = 4,
+    PN_IDLE = 5,
+    PN_ASYNC = 6,
+    PN_POLL = 7
+};
+
+/* Flags for pn_tcp_bind. */
+enum {
+    PN_BIND_IPV6ONLY = 1,
+    PN_BIND_REUSEPORT = 2
+};
+
+/* Modes for pn_loop_run (libuv's uv_run_mode). */
+enum {
+    PN_RUN_DEFAULT = 0,
+    PN_RUN_ONCE = 1,
+    PN_RUN_NOWAIT = 2
+};
+
+unsigned int pn_libuv_version(void);
+const char *pn_err_name(int err);
+const char *pn_strerror(int err);
+
+/* Loops. pn_loop_close closes every handle still open (their close callbacks run)
+ * and frees the loop; it returns a libuv error if the loop could not be closed. */
+pn_loop_t *pn_loop_new(void);
+int pn_loop_run(pn_loop_t *loop, int mode);
+void pn_loop_stop(pn_loop_t *loop);
+int pn_loop_alive(pn_loop_t *loop);
+int pn_loop_close(pn_loop_t *loop);
+int pn_loop_fork(pn_loop_t *loop);
+uint64_t pn_loop_now(pn_loop_t *loop);
+void pn_loop_update_time(pn_loop_t *loop);
+
+/* Handles. `id` is the Python layer's slot number, passed back in every callback.
+ * A handle is freed only after its close callback (pn_py_closed) has run. */
+pn_handle_t *pn_handle_new(pn_loop_t *loop, int kind, int id);
+pn_handle_t *pn_poll_new(pn_loop_t *loop, int id, int fd);
+void pn_handle_close(pn_handle_t *h);
+int pn_handle_is_closing(pn_handle_t *h);
+void pn_handle_ref(pn_handle_t *h);
+void pn_handle_unref(pn_handle_t *h);
+int pn_handle_has_ref(pn_handle_t *h);
+int pn_handle_fileno(pn_handle_t *h);
+int pn_guess_handle(int fd);
+
+/* Streams (TCP and pipe). */
+int pn_read_start(pn_handle_t *h);
+int pn_read_stop(pn_handle_t *h);
+ssize_t pn_write(pn_handle_t *h, const char *data, size_t len);
+ssize_t pn_writev(pn_handle_t *h, const char *const *bufs, const size_t *lens, int n);
+size_t pn_write_queue_size(pn_handle_t *h);
+int pn_shutdown(pn_handle_t *h);
+int pn_listen(pn_handle_t *h, int backlog);
+int pn_accept(pn_handle_t *server, pn_handle_t *client);
+int pn_stream_set_timeout(pn_handle_t *h, uint64_t ms);
+uint64_t pn_stream_bytes_read(pn_handle_t *h);
+uint64_t pn_stream_bytes_written(pn_handle_t *h);
+int pn_stream_is_readable(pn_handle_t *h);
+int pn_stream_is_writable(pn_handle_t *h);
+
+/* TCP. Addresses are text (IPv4 or IPv6 literal, optional %scope). */
+int pn_tcp_bind(pn_handle_t *h, const char *ip, int port, int flags);
+int pn_tcp_connect(pn_handle_t *h, const char *ip, int port);
+int pn_tcp_open(pn_handle_t *h, int fd);
+int pn_tcp_nodelay(pn_handle_t *h, int enable);
+int pn_tcp_keepalive(pn_handle_t *h, int enable, unsigned int delay);
+int pn_tcp_close_reset(pn_handle_t *h);
+/* Writes "address" into ip (>= 64 bytes), the port and family (4 or 6). */
+int pn_tcp_sockname(pn_handle_t *h, int peer, char *ip, int *port, int *family);
+int pn_tcp_bind_local(pn_handle_t *h, const char *ip, int port);
+
+/* Pipes (Unix domain sockets, Windows named pipes). */
+int pn_pipe_bind(pn_handle_t *h, const char *path);
+int pn_pipe_connect(pn_handle_t *h, const char *path);
+int pn_pipe_open(pn_handle_t *h, int fd);
+int pn_pipe_chmod(pn_handle_t *h, int flags);
+/* Writes the path into buf (size *len in, length out). */
+int pn_pipe_name(pn_handle_t *h, int peer, char *buf, size_t *len);
+size_t pn_pipe_max_path(void);
+
+/* Timers, check/idle (immediates), async (wake-ups from other threads), poll. */
+int pn_timer_start(pn_handle_t *h, uint64_t timeout, uint64_t repeat);
+int pn_timer_stop(pn_handle_t *h);
+int pn_check_start(pn_handle_t *h);
+int pn_check_stop(pn_handle_t *h);
+int pn_idle_start(pn_handle_t *h);
+int pn_idle_stop(pn_handle_t *h);
+int pn_async_send(pn_handle_t *h);
+int pn_poll_start(pn_handle_t *h);
+
+/* DNS: the answer reaches pn_py_resolved as lines "4 1.2.3.4\n6 ::1\n". */
+int pn_getaddrinfo(pn_loop_t *loop, int id, const char *host, int family, int flags);
+
+#endif

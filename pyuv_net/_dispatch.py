@@ -1,0 +1,123 @@
+"""The bridge from libuv callbacks to Python objects.
+
+Every object that libuv holds a pointer for (a handle, or a getaddrinfo request) gets a
+slot in `_objects`; C passes the slot number back in each callback. The table holds a
+strong reference, so an object stays alive while libuv can still call it, whatever the
+user does with their own references; the slot is released in the close (or request)
+callback, never earlier.
+
+Each callback below is one `@ffi.def_extern`, so one libuv event costs one C->Python
+call. After the event, the loop's tick queue (Node's process.nextTick) is drained. An
+exception escaping either is recorded on the loop, which stops; `Loop.run` re-raises.
+"""
+from __future__ import annotations
+
+from typing import Any, List
+
+from ._uv import ffi, lib
+
+_objects: List[Any] = []
+_free_slots: List[int] = []
+
+
+def register(obj: Any) -> int:
+    if _free_slots:
+        slot = _free_slots.pop()
+        _objects[slot] = obj
+    else:
+        slot = len(_objects)
+        _objects.append(obj)
+    return slot
+
+
+def release(slot: int) -> None:
+    _objects[slot] = None
+    _free_slots.append(slot)
+
+
+def live_objects() -> List[Any]:
+    return [o for o in _objects if o is not None]
+
+
+def _after(loop: Any) -> None:
+    if loop._ticks:
+        loop.run_ticks()
+
+
+@ffi.def_extern()
+def pn_py_read(slot: int, nread: int, data: Any) -> None:
+    obj = _objects[slot]
+    try:
+        if nread > 0:
+            fast = obj._read_fast  # the single 'data' listener, when nothing is in between
+            if fast is not None:
+                fast(ffi.unpack(data, nread))
+            else:
+                obj._on_data(ffi.unpack(data, nread))
+        else:
+            obj._on_read_error(nread)
+        if obj._loop._ticks:
+            obj._loop.run_ticks()
+    except BaseException as exc:
+        obj._loop.fail(exc)
+
+
+@ffi.def_extern()
+def pn_py_written(slot: int, status: int) -> None:
+    obj = _objects[slot]
+    try:
+        obj._on_written(status)
+        if obj._loop._ticks:
+            obj._loop.run_ticks()
+    except BaseException as exc:
+        obj._loop.fail(exc)
+
+
+def _simple(method: str) -> Any:
+    """A callback that calls obj.<method>(*args) and then drains the tick queue."""
+    def callback(slot: int, *args: Any) -> None:
+        obj = _objects[slot]
+        try:
+            getattr(obj, method)(*args)
+            _after(obj._loop)
+        except BaseException as exc:
+            obj._loop.fail(exc)
+    return callback
+
+
+ffi.def_extern(name="pn_py_connected")(_simple("_on_connected"))
+ffi.def_extern(name="pn_py_shut")(_simple("_on_shutdown"))
+ffi.def_extern(name="pn_py_connection")(_simple("_on_connection"))
+ffi.def_extern(name="pn_py_timer")(_simple("_on_timer"))
+ffi.def_extern(name="pn_py_idle_timeout")(_simple("_on_idle_timeout"))
+ffi.def_extern(name="pn_py_check")(_simple("_on_check"))
+ffi.def_extern(name="pn_py_async")(_simple("_on_async"))
+ffi.def_extern(name="pn_py_poll")(_simple("_on_poll"))
+
+
+@ffi.def_extern()
+def pn_py_closed(slot: int) -> None:
+    obj = _objects[slot]
+    release(slot)
+    loop = obj._loop
+    if loop._closing:  # Loop.close(): free everything, call nobody
+        return
+    try:
+        obj._on_closed()
+        _after(loop)
+    except BaseException as exc:
+        loop.fail(exc)
+
+
+@ffi.def_extern()
+def pn_py_resolved(slot: int, status: int, answers: Any) -> None:
+    obj = _objects[slot]
+    release(slot)
+    loop = obj._loop
+    if loop._closing:
+        return
+    try:
+        obj._on_resolved(status, ffi.string(answers).decode())
+        _after(loop)
+    except BaseException as exc:
+        loop.fail(exc)

@@ -1,0 +1,89 @@
+"""Errors with Node's `code`, in Python's classes.
+
+Node's TypeError codes become TypeError, bad values and ranges ValueError, calls at the
+wrong time RuntimeError; system errors are the matching OSError subclass (Python picks
+it from errno) with Node's fields `code`, `syscall`, `address`, `port`.
+"""
+from __future__ import annotations
+
+import errno as _errno
+import socket as _socket
+from typing import Any, Optional
+
+from ._uv import ffi, lib
+
+__all__ = [
+    "type_error", "value_error", "state_error", "uv_error", "dns_error", "describe",
+]
+
+
+def _coded(cls: type, code: str, message: str) -> Exception:
+    err = cls(message)
+    err.code = code  # type: ignore[attr-defined]
+    return err
+
+
+def type_error(code: str, message: str) -> TypeError:
+    return _coded(TypeError, code, message)  # type: ignore[return-value]
+
+
+def value_error(code: str, message: str) -> ValueError:
+    return _coded(ValueError, code, message)  # type: ignore[return-value]
+
+
+def state_error(code: str, message: str) -> RuntimeError:
+    return _coded(RuntimeError, code, message)  # type: ignore[return-value]
+
+
+def describe(value: Any) -> str:
+    """How Node's messages show a received value."""
+    if value is None:
+        return "None"
+    if isinstance(value, bool):
+        return "type bool (%r)" % value
+    if isinstance(value, (int, float)):
+        return "type %s (%r)" % (type(value).__name__, value)
+    if isinstance(value, str):
+        return "type str (%r)" % (value if len(value) < 28 else value[:25] + "...")
+    return "an instance of %s" % type(value).__name__
+
+
+def err_name(err: int) -> str:
+    return ffi.string(lib.pn_err_name(err)).decode()
+
+
+def uv_error(err: int, syscall: str, address: Optional[str] = None,
+             port: Optional[int] = None) -> OSError:
+    """An OSError for libuv error `err` (negative), as Node's UVException."""
+    code = err_name(err)
+    strerror = ffi.string(lib.pn_strerror(err)).decode()
+    if code.startswith("EAI_"):
+        return dns_error(err, syscall, address or "")
+    errno = getattr(_errno, code, None)
+    message = "%s %s" % (syscall, code)
+    if address is not None:
+        message += " %s:%s" % (address, port) if port is not None else " " + address
+    exc = OSError(errno, strerror) if errno is not None else OSError(strerror)
+    exc.code = code  # type: ignore[attr-defined]
+    exc.syscall = syscall  # type: ignore[attr-defined]
+    exc.message = message  # type: ignore[attr-defined]
+    if address is not None:
+        exc.address = address  # type: ignore[attr-defined]
+    if port is not None:
+        exc.port = port  # type: ignore[attr-defined]
+    return exc
+
+
+_EAI_NOT_FOUND = ("EAI_NONAME", "EAI_NODATA")
+
+
+def dns_error(err: int, syscall: str, hostname: str) -> OSError:
+    """A socket.gaierror for a failed lookup, with Node's `code` (ENOTFOUND, ...)."""
+    name = err_name(err)
+    code = "ENOTFOUND" if name in _EAI_NOT_FOUND else name
+    eai = getattr(_socket, name, None)
+    exc = _socket.gaierror(eai if eai is not None else err, "%s %s %s" % (syscall, code, hostname))
+    exc.code = code  # type: ignore[attr-defined]
+    exc.syscall = syscall  # type: ignore[attr-defined]
+    exc.hostname = hostname  # type: ignore[attr-defined]
+    return exc

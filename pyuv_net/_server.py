@@ -1,0 +1,355 @@
+"""net.Server: listens on TCP (host and port) or a local path, accepts connections
+as Sockets, and closes once the last of them has ended."""
+from __future__ import annotations
+
+import os
+from typing import Any, Callable, Dict, Optional
+
+from . import _dispatch
+from ._addresses import is_ip
+from ._dns import lookup as _dns_lookup
+from ._errors import describe, state_error, type_error, uv_error, value_error
+from ._events import EventEmitter
+from ._loop import Loop, get_loop
+from ._options import normalize_listen, snake_keys, validate_backlog, validate_port
+from ._socket import Socket, _pipe_name, _sockname
+from ._uv import ffi, lib
+
+__all__ = ["Server", "create_server"]
+
+_UV_READABLE, _UV_WRITABLE = 1, 2  # uv_pipe_chmod flags
+_SERVER_OPTIONS = ("allow_half_open", "pause_on_connect", "no_delay", "keep_alive",
+                   "keep_alive_initial_delay", "high_water_mark")
+
+
+class _Dropped:
+    """Owns a connection refused by max_connections until libuv has closed it."""
+
+    __slots__ = ("_loop",)
+
+    def __init__(self, loop: Loop) -> None:
+        self._loop = loop
+
+    def _on_closed(self) -> None:
+        pass
+
+
+class Server(EventEmitter):
+    """Node's net.Server."""
+
+    __slots__ = ("_loop", "_handle", "_slot", "_kind", "_connections", "_pipe_name", "_unref",
+                 "_options", "_max_connections", "_listen_address", "__weakref__")
+
+    _listen_handle_source = True
+
+    def __init__(self, connection_listener: Optional[Callable[..., Any]] = None, *,
+                 allow_half_open: bool = False, pause_on_connect: bool = False,
+                 no_delay: bool = False, keep_alive: bool = False, keep_alive_initial_delay: int = 0,
+                 high_water_mark: Optional[int] = None, loop: Optional[Loop] = None) -> None:
+        EventEmitter.__init__(self)
+        self._loop = loop or get_loop()
+        self._loop.check_thread()
+        self._handle: Any = None
+        self._slot = -1
+        self._kind = 0
+        self._connections = 0
+        self._pipe_name: Optional[str] = None
+        self._unref = False
+        self._listen_address: Optional[str] = None
+        self._max_connections: Optional[int] = None
+        if high_water_mark is not None and (isinstance(high_water_mark, bool) or not isinstance(high_water_mark, int) or high_water_mark < 0):
+            raise value_error("ERR_INVALID_ARG_VALUE", "high_water_mark must be a non-negative int")
+        if isinstance(keep_alive_initial_delay, bool) or not isinstance(keep_alive_initial_delay, (int, float)):
+            raise type_error("ERR_INVALID_ARG_TYPE", "keep_alive_initial_delay must be a number. Received "
+                             + describe(keep_alive_initial_delay))
+        self._options = {
+            "allow_half_open": bool(allow_half_open), "pause_on_connect": bool(pause_on_connect),
+            "no_delay": bool(no_delay), "keep_alive": bool(keep_alive),
+            "keep_alive_initial_delay": int(keep_alive_initial_delay), "high_water_mark": high_water_mark,
+        }
+        if connection_listener is not None:
+            self.on("connection", connection_listener)
+
+    # -- listening --------------------------------------------------------------
+
+    def listen(self, *args: Any, **kwargs: Any) -> "Server":
+        """listen(port=0, host=None, backlog=511, callback) | listen(path, backlog, cb)
+        | listen(handle, backlog, cb) | listen(options, cb) | listen(**options)."""
+        self._loop.check_thread()
+        options, callback = normalize_listen(args, kwargs)
+        if self._handle is not None:
+            raise state_error("ERR_SERVER_ALREADY_LISTEN", "Listen method has been called more than once without closing.")
+        backlog = validate_backlog(options.get("backlog"))
+        if callback is not None:
+            self.once("listening", callback)
+        handle = options.get("handle")
+        fd = options.get("fd")
+        if handle is not None:
+            self._listen_fd(os.dup(_handle_fd(handle)), backlog)
+        elif fd is not None:
+            if isinstance(fd, bool) or not isinstance(fd, int) or fd < 0:
+                raise value_error("ERR_INVALID_ARG_VALUE", "The argument 'options.fd' is invalid. Received " + describe(fd))
+            self._listen_fd(fd, backlog)
+        elif options.get("path") is not None and options.get("port") is None:
+            path = options["path"]
+            if not isinstance(path, str):
+                raise type_error("ERR_INVALID_ARG_TYPE", 'The "options.path" property must be of type str. Received ' + describe(path))
+            self._listen_pipe(path, backlog, bool(options.get("readable_all")), bool(options.get("writable_all")))
+        else:
+            port = options.get("port")
+            port = 0 if port is None else validate_port(port, "options.port")
+            host = options.get("host")
+            if host is not None and not isinstance(host, str):
+                raise type_error("ERR_INVALID_ARG_TYPE", 'The "options.host" property must be of type str. Received ' + describe(host))
+            flags = (lib.PN_BIND_IPV6ONLY if options.get("ipv6_only") else 0) | \
+                    (lib.PN_BIND_REUSEPORT if options.get("reuse_port") else 0)
+            if host and not is_ip(host):
+                _dns_lookup(host, {}, lambda err, ip=None, fam=None: self._looked_up(err, ip, port, backlog, flags),
+                            loop=self._loop)
+            else:
+                self._listen_tcp(host or None, port, backlog, flags)
+        return self
+
+    def _looked_up(self, err: Optional[BaseException], ip: Optional[str], port: int, backlog: int, flags: int) -> None:
+        if err is not None:
+            self.emit("error", err)
+        else:
+            self._listen_tcp(ip, port, backlog, flags)
+
+    def _new_handle(self, kind: int) -> None:
+        slot = _dispatch.register(self)
+        handle = lib.pn_handle_new(self._loop._ptr, kind, slot)
+        if handle == ffi.NULL:
+            _dispatch.release(slot)
+            raise MemoryError("libuv handle")
+        self._handle, self._slot, self._kind = handle, slot, kind
+
+    def _drop_handle(self) -> None:
+        if self._handle is not None:
+            lib.pn_handle_close(self._handle)
+            self._handle = None
+
+    def _listen_tcp(self, address: Optional[str], port: int, backlog: int, flags: int) -> None:
+        self._new_handle(lib.PN_TCP)
+        if address is None:  # dual-stack '::', or '0.0.0.0' where there is no IPv6
+            err = lib.pn_tcp_bind(self._handle, b"::", port, flags)
+            address = "::"
+            if err:
+                self._drop_handle()
+                self._new_handle(lib.PN_TCP)
+                address = "0.0.0.0"
+                err = lib.pn_tcp_bind(self._handle, b"0.0.0.0", port, flags)
+        else:
+            err = lib.pn_tcp_bind(self._handle, address.encode(), port, flags)
+        self._start_listening(err, backlog, address, port)
+
+    def _listen_pipe(self, path: str, backlog: int, readable_all: bool, writable_all: bool) -> None:
+        self._new_handle(lib.PN_PIPE)
+        self._pipe_name = path
+        err = lib.pn_pipe_bind(self._handle, os.fsencode(path))
+        if not err and (readable_all or writable_all):
+            self._start_listening(0, backlog, path, None)
+            if self._handle is not None:
+                mode = (_UV_READABLE if readable_all else 0) | (_UV_WRITABLE if writable_all else 0)
+                err = lib.pn_pipe_chmod(self._handle, mode)
+                if err:
+                    self._drop_handle()
+                    raise uv_error(err, "uv_pipe_chmod", path)
+            return
+        self._start_listening(err, backlog, path, None)
+
+    def _listen_fd(self, fd: int, backlog: int) -> None:
+        kind = lib.pn_guess_handle(fd)
+        if kind == 0:
+            raise value_error("ERR_INVALID_FD_TYPE", "Unsupported fd type: %d" % fd)
+        self._new_handle(kind)
+        err = (lib.pn_tcp_open if kind == lib.PN_TCP else lib.pn_pipe_open)(self._handle, fd)
+        if kind == lib.PN_PIPE and not err:
+            self._pipe_name = _pipe_name(self._handle, False)
+        self._start_listening(err, backlog, None, -1)
+
+    def _start_listening(self, err: int, backlog: int, address: Optional[str], port: Optional[int]) -> None:
+        if not err:
+            err = lib.pn_listen(self._handle, backlog)
+        if err:
+            self._drop_handle()
+            self._pipe_name = None
+            self._loop.next_tick(self._emit_error, uv_error(err, "listen", address, port))
+            return
+        self._listen_address = address
+        if self._unref:
+            lib.pn_handle_unref(self._handle)
+        self._loop.next_tick(self._emit_listening)
+
+    def _emit_listening(self) -> None:
+        if self._handle is not None:
+            self.emit("listening")
+
+    def _emit_error(self, err: BaseException) -> None:
+        self.emit("error", err)
+
+    # -- connections ------------------------------------------------------------
+
+    def _on_connection(self, status: int) -> None:
+        if status < 0:
+            self.emit("error", uv_error(status, "accept"))
+            return
+        if self.max_connections is not None and self._connections >= self.max_connections:
+            self._drop()
+            return
+        opts = self._options
+        sock = Socket(allow_half_open=opts["allow_half_open"], high_water_mark=opts["high_water_mark"],
+                      loop=self._loop)
+        slot = _dispatch.register(sock)
+        handle = lib.pn_handle_new(self._loop._ptr, self._kind, slot)
+        if handle == ffi.NULL:
+            _dispatch.release(slot)
+            self.emit("error", MemoryError("libuv handle"))
+            return
+        err = lib.pn_accept(self._handle, handle)
+        if err:  # the peer went away before we got to it
+            _dispatch._objects[slot] = _Dropped(self._loop)
+            lib.pn_handle_close(handle)
+            return
+        sock._accepted(self, handle, slot, self._kind, opts["pause_on_connect"])
+        if self._kind == lib.PN_TCP:
+            if opts["no_delay"]:
+                sock.set_no_delay(True)
+            if opts["keep_alive"]:
+                sock.set_keep_alive(True, opts["keep_alive_initial_delay"])
+        self._connections += 1
+        self.emit("connection", sock)
+
+    def _drop(self) -> None:
+        dropped = _Dropped(self._loop)
+        slot = _dispatch.register(dropped)
+        handle = lib.pn_handle_new(self._loop._ptr, self._kind, slot)
+        if handle == ffi.NULL:
+            _dispatch.release(slot)
+            return
+        info: Dict[str, Any] = {}
+        if lib.pn_accept(self._handle, handle) == 0 and self._kind == lib.PN_TCP:
+            for prefix, peer in (("local", False), ("remote", True)):
+                name = _sockname(handle, peer)
+                if name is not None:
+                    info[prefix + "_address"] = name["address"]
+                    info[prefix + "_port"] = name["port"]
+                    info[prefix + "_family"] = name["family"]
+        lib.pn_handle_close(handle)
+        self.emit("drop", info)
+
+    def _connection_closed(self) -> None:
+        self._connections -= 1
+        self._emit_close_if_drained()
+
+    def _on_closed(self) -> None:
+        pass
+
+    # -- closing and state ------------------------------------------------------
+
+    def close(self, callback: Optional[Callable[..., Any]] = None) -> "Server":
+        """Stops accepting; 'close' follows once every connection has ended. The
+        callback gets None, or ERR_SERVER_NOT_RUNNING if the server was not listening."""
+        self._loop.check_thread()
+        if callback is not None:
+            if not callable(callback):
+                raise type_error("ERR_INVALID_ARG_TYPE", 'The "callback" argument must be callable. Received ' + describe(callback))
+            if self._handle is None:
+                err = state_error("ERR_SERVER_NOT_RUNNING", "Server is not running.")
+                self.once("close", lambda: callback(err))
+            else:
+                self.once("close", lambda: callback(None))
+        self._drop_handle()
+        self._pipe_name = None if self._handle is None else self._pipe_name
+        self._emit_close_if_drained()
+        return self
+
+    def _emit_close_if_drained(self) -> None:
+        if self._handle is None and not self._connections:
+            self._loop.next_tick(self.emit, "close")
+
+    def address(self) -> Any:
+        """{'port', 'family', 'address'} for TCP, the path for a local socket, None
+        when not listening."""
+        if self._handle is None:
+            return None
+        if self._kind == lib.PN_PIPE:
+            return self._pipe_name
+        return _sockname(self._handle, False)
+
+    def get_connections(self, callback: Callable[..., Any]) -> "Server":
+        if not callable(callback):
+            raise type_error("ERR_INVALID_ARG_TYPE", 'The "callback" argument must be callable. Received ' + describe(callback))
+        self._loop.next_tick(callback, None, self._connections)
+        return self
+
+    @property
+    def max_connections(self) -> Optional[int]:
+        """Connections beyond this many are refused ('drop'); None: no limit."""
+        return self._max_connections
+
+    @max_connections.setter
+    def max_connections(self, value: Optional[int]) -> None:
+        if value is not None and (isinstance(value, bool) or not isinstance(value, int) or value < 0):
+            raise value_error("ERR_OUT_OF_RANGE", "max_connections must be None or an int >= 0. Received " + describe(value))
+        self._max_connections = value
+
+    @property
+    def listening(self) -> bool:
+        return self._handle is not None
+
+    @property
+    def connections(self) -> int:
+        """Deprecated in Node: use get_connections()."""
+        return self._connections
+
+    def ref(self) -> "Server":
+        self._loop.check_thread()
+        self._unref = False
+        if self._handle is not None:
+            lib.pn_handle_ref(self._handle)
+        return self
+
+    def unref(self) -> "Server":
+        self._loop.check_thread()
+        self._unref = True
+        if self._handle is not None:
+            lib.pn_handle_unref(self._handle)
+        return self
+
+    def fileno(self) -> int:
+        return lib.pn_handle_fileno(self._handle) if self._handle is not None else -1
+
+    def __enter__(self) -> "Server":
+        return self
+
+    def __exit__(self, *exc: Any) -> None:
+        if self._handle is not None:
+            self.close()
+
+    def __repr__(self) -> str:
+        return "<Server %s>" % (self.address() if self._handle is not None else "not listening")
+
+
+def _handle_fd(handle: Any) -> int:
+    fileno = getattr(handle, "fileno", None)
+    fd = fileno() if fileno is not None else -1
+    if fd < 0:
+        raise value_error("ERR_INVALID_ARG_VALUE", "The handle has no open descriptor: %r" % (handle,))
+    return fd
+
+
+def create_server(*args: Any, **kwargs: Any) -> Server:
+    """createServer([options], [connection_listener]) or with keyword options."""
+    listener = None
+    options: Dict[str, Any] = {}
+    for arg in args:
+        if isinstance(arg, dict):
+            options.update({k: v for k, v in snake_keys(arg).items() if k in _SERVER_OPTIONS})
+        elif callable(arg):
+            listener = arg
+        elif arg is not None:
+            raise type_error("ERR_INVALID_ARG_TYPE", 'The "options" argument must be a dict. Received ' + describe(arg))
+    listener = kwargs.pop("connection_listener", listener)
+    options.update(kwargs)
+    return Server(listener, **options)

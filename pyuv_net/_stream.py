@@ -1,0 +1,938 @@
+"""Node's Duplex stream semantics over a libuv stream handle (TCP or pipe).
+
+`Stream` is the part of net.Socket that does not care how the connection was made:
+reading (flowing and paused modes, backpressure at the high-water mark, 'end' on
+FIN), writing (try-write first, writable_length, 'drain', cork/uncork coalesced with
+writev, end() -> shutdown -> 'finish'), destroy ('error' before 'close'), timeouts
+and pipe(). The event order follows Node's streams; where Node defers to
+process.nextTick, this defers to the loop's tick queue.
+
+Invariants:
+- `_handle` is the live libuv handle or None; once destroy() hands it to libuv for
+  closing, its slot is given to a `_Closing` that absorbs the handle's last callbacks.
+- `_read_fast` is the single 'data' listener while reads can go straight to it
+  (flowing, nothing buffered, no decoder); the dispatcher calls it without a frame of
+  ours in between. `_write_fast` is true while write() may go straight to libuv.
+"""
+from __future__ import annotations
+
+import threading
+from collections import deque
+from typing import Any, Callable, Deque, List, Optional, Tuple
+
+from . import _dispatch
+from ._encoding import Decoder, encode, normalize_encoding
+from ._errors import describe, err_name, state_error, type_error, uv_error, value_error
+from ._events import EventEmitter
+from ._loop import Loop
+from ._pipe_flow import connect_pipe
+from ._uv import ffi, lib
+
+__all__ = ["Stream", "DEFAULT_HIGH_WATER_MARK"]
+
+DEFAULT_HIGH_WATER_MARK = 16384
+_get_ident = threading.get_ident
+_new_cstrings = ffi.new
+_Callback = Optional[Callable[[Optional[BaseException]], Any]]
+
+
+def _to_bytes(data: Any, encoding: Optional[str]) -> bytes:
+    if type(data) is bytes:
+        return data
+    if isinstance(data, str):
+        return encode(data, normalize_encoding(encoding) if encoding is not None else "utf8")
+    if isinstance(data, (bytes, bytearray, memoryview)):
+        return bytes(data)  # a snapshot: later changes to the caller's buffer are not sent
+    if data is None:
+        raise type_error("ERR_STREAM_NULL_VALUES", "May not write null values to stream")
+    raise type_error("ERR_INVALID_ARG_TYPE",
+                     'The "chunk" argument must be of type str or a bytes-like object. Received '
+                     + describe(data))
+
+
+def _call_all(callbacks: List[_Callback]) -> Callable[[Optional[BaseException]], None]:
+    def call(err: Optional[BaseException]) -> None:
+        for cb in callbacks:
+            if cb is not None:
+                cb(err)
+    return call
+
+
+class _Closing:
+    """Takes over a handle's slot after destroy(): the handle's remaining callbacks
+    (cancelled writes, the close) land here, not on the stream, which may reconnect."""
+
+    __slots__ = ("_loop", "_stream", "_inflight", "_had_error", "_read_fast")
+
+    def __init__(self, stream: "Stream", had_error: bool) -> None:
+        self._loop = stream._loop
+        self._stream = stream
+        self._inflight = stream._inflight
+        self._had_error = had_error
+        self._read_fast = None
+
+    def _on_written(self, status: int) -> None:
+        if self._inflight:
+            cb = self._inflight.popleft()[1]
+            if cb is not None:  # as Node: a write completed after destroy reports success
+                cb(None)
+
+    def _on_closed(self) -> None:
+        self._stream._emit_close(self._had_error)
+
+    def _on_data(self, chunk: bytes) -> None:
+        pass
+
+    def _on_read_error(self, nread: int) -> None:
+        pass
+
+    def _on_connected(self, status: int) -> None:
+        pass
+
+    def _on_shutdown(self, status: int) -> None:
+        pass
+
+    def _on_idle_timeout(self) -> None:
+        pass
+
+
+class Stream(EventEmitter):
+    """A duplex byte stream over a libuv stream handle."""
+
+    __slots__ = (
+        "_loop", "_tid", "_handle", "_slot", "_read_fast", "_write_fast",
+        # readable side
+        "_flowing", "_paused", "_rbuf", "_rlen", "_rhwm", "_reading", "_r_ended", "_end_emitted",
+        "_end_scheduled", "_decoder", "_ndata", "_resume_scheduled", "_readable_listening",
+        "_need_readable", "_emitted_readable", "_readable_on", "_pipes", "_allow_half_open",
+        # writable side
+        "_whwm", "_wlen", "_need_drain", "_corked", "_wbuf", "_inflight", "_pending", "_ending",
+        "_final_called", "_prefinished", "_finished", "_end_cbs", "_writable_on", "_after_fin",
+        "_shutting_down", "_bytes_pending",
+        # lifecycle
+        "_destroyed", "_errored", "_error_emitted", "_close_emitted", "_reset_on_destroy",
+        "_connecting", "_timeout_ms", "_server", "_bytes_read", "_bytes_written",
+        "__weakref__",
+    )
+
+    def __init__(self, loop: Loop, allow_half_open: bool = False, high_water_mark: Optional[int] = None,
+                 readable: bool = True, writable: bool = True) -> None:
+        EventEmitter.__init__(self)
+        loop.check_thread()
+        self._loop = loop
+        self._tid = loop._thread
+        hwm = DEFAULT_HIGH_WATER_MARK if high_water_mark is None else high_water_mark
+        self._allow_half_open = bool(allow_half_open)
+        self._whwm = hwm
+        self._writable_on = writable
+        self._rhwm = hwm
+        self._readable_on = readable
+        self._allow_half_open = bool(allow_half_open)
+        self._timeout_ms = 0
+        self._handle: Any = None
+        self._slot = -1
+        self._server: Any = None
+        self._pipes: List[Any] = []
+        self._reset_state()
+
+    def _reset_state(self) -> None:
+        """The state of a stream that was never opened (also reconnecting after destroy)."""
+        self._read_fast: Any = None
+        self._write_fast = False
+        self._flowing: Optional[bool] = None
+        self._paused = False
+        self._rbuf: Deque[Any] = deque()
+        self._rlen = 0
+        self._reading = False
+        self._r_ended = False
+        self._end_emitted = False
+        self._end_scheduled = False
+        self._decoder: Optional[Decoder] = None
+        self._ndata = 0
+        self._resume_scheduled = False
+        self._readable_listening = False
+        self._need_readable = False
+        self._emitted_readable = False
+        self._wlen = 0
+        self._need_drain = False
+        self._corked = 0
+        self._wbuf: List[Tuple[bytes, _Callback]] = []
+        self._inflight: Deque[Tuple[int, _Callback]] = deque()
+        self._pending = 0
+        self._ending = False
+        self._final_called = False
+        self._prefinished = False
+        self._finished = False
+        self._end_cbs: List[_Callback] = []
+        self._after_fin = False
+        self._shutting_down = False
+        self._bytes_pending = 0
+        self._destroyed = False
+        self._errored: Optional[BaseException] = None
+        self._error_emitted = False
+        self._close_emitted = False
+        self._reset_on_destroy = False
+        self._connecting = False
+        self._bytes_read = 0
+        self._bytes_written = 0
+
+
+    # -- the handle -------------------------------------------------------------
+
+    def _check_thread(self) -> None:
+        if _get_ident() != self._tid:
+            self._loop.check_thread()
+
+    def _new_handle(self, kind: int) -> None:
+        slot = _dispatch.register(self)
+        handle = lib.pn_handle_new(self._loop._ptr, kind, slot)
+        if handle == ffi.NULL:
+            _dispatch.release(slot)
+            raise MemoryError("libuv handle")
+        self._attach(handle, slot)
+
+    def _attach(self, handle: Any, slot: int) -> None:
+        self._handle = handle
+        self._slot = slot
+        if self._timeout_ms:
+            lib.pn_stream_set_timeout(handle, self._timeout_ms)
+
+    def _opened(self) -> None:
+        """The handle is connected: pending writes go out, reading starts."""
+        self._update_write_fast()
+        if self._wbuf and not self._corked:
+            self._flush_buffered()
+        if self._ending:
+            self._maybe_finish(False)
+        if self._readable_on and not self._paused:
+            self._start_reading()
+
+    # -- reading ----------------------------------------------------------------
+
+    def _start_reading(self) -> None:
+        if not self._reading and self._handle is not None and not self._connecting and not self._r_ended:
+            err = lib.pn_read_start(self._handle)
+            if err:
+                self.destroy(uv_error(err, "read"))
+                return
+            self._reading = True
+
+    def _stop_reading(self) -> None:
+        if self._reading:
+            self._reading = False
+            if self._handle is not None:
+                lib.pn_read_stop(self._handle)
+
+    def _update_read_fast(self) -> None:
+        fast = None
+        if self._flowing and not self._rlen and self._decoder is None and not self._destroyed:
+            listeners = self._events.get("data")
+            if listeners is not None and len(listeners) == 1:
+                fast = listeners[0]
+        self._read_fast = fast
+
+    def _listeners_changed(self, event: Any) -> None:
+        if event == "data":
+            listeners = self._events.get("data")
+            count = len(listeners) if listeners else 0
+            added = count > self._ndata
+            self._ndata = count
+            if added and self._flowing is not False:
+                self.resume()
+            self._update_read_fast()
+        elif event == "readable":
+            listeners = self._events.get("readable")
+            if listeners and not self._readable_listening:
+                self._readable_listening = True
+                self._need_readable = True
+                self._flowing = False
+                self._emitted_readable = False
+                self._update_read_fast()
+                if self._rlen:
+                    self._emit_readable_soon()
+                else:
+                    self._start_reading()
+            elif not listeners and self._readable_listening:
+                self._loop.next_tick(self._readable_listening_gone)
+
+    def _readable_listening_gone(self) -> None:
+        self._readable_listening = bool(self._events.get("readable"))
+        if self._readable_listening:
+            return
+        if self._resume_scheduled and not self._paused:
+            self._flowing = True
+        elif self._events.get("data"):
+            self.resume()
+        else:
+            self._flowing = None
+        self._update_read_fast()
+
+    def _on_data(self, chunk: Any) -> None:
+        """Bytes from the kernel (the dispatcher calls `_read_fast` directly instead
+        when it can)."""
+        if self._decoder is not None:
+            chunk = self._decoder.write(chunk)
+            if not chunk:
+                return
+        if self._flowing and not self._rlen:
+            self._emit_data(chunk)
+            if self._need_readable:
+                self._emit_readable_soon()
+            return
+        self._rbuf.append(chunk)
+        self._rlen += len(chunk)
+        self._read_fast = None
+        if self._rlen >= self._rhwm:
+            self._stop_reading()  # backpressure: the kernel holds the rest
+        if self._need_readable:
+            self._emit_readable_soon()
+        if self._flowing:
+            self._flow()
+
+    def _emit_data(self, chunk: Any) -> None:
+        self.emit("data", chunk)
+
+    def _on_read_error(self, nread: int) -> None:
+        self._reading = False
+        if err_name(nread) != "EOF":
+            self.destroy(uv_error(nread, "read"))
+            return
+        self._r_ended = True
+        if self._decoder is not None:
+            tail = self._decoder.end()
+            if tail:
+                self._rbuf.append(tail)
+                self._rlen += len(tail)
+                self._read_fast = None
+        if self._readable_listening:
+            self._emit_readable_soon()
+        if self._flowing:
+            self._flow()
+        if not self._rlen:
+            self._end_soon()
+
+    def _emit_readable_soon(self) -> None:
+        self._need_readable = False
+        if not self._emitted_readable:
+            self._emitted_readable = True
+            self._loop.next_tick(self._emit_readable)
+
+    def _emit_readable(self) -> None:
+        if not self._destroyed and (self._rlen or self._r_ended):
+            self.emit("readable")
+            self._emitted_readable = False
+        self._need_readable = not self._flowing and not self._r_ended and self._rlen <= self._rhwm
+        self._flow()
+
+    def _end_soon(self) -> None:
+        if not self._end_scheduled and not self._end_emitted:
+            self._end_scheduled = True
+            self._loop.next_tick(self._emit_end)
+
+    def _emit_end(self) -> None:
+        self._end_scheduled = False
+        if self._errored is not None or self._close_emitted or self._end_emitted or self._rlen:
+            return
+        self._end_emitted = True
+        self._read_fast = None
+        self.emit("end")
+        if not self._allow_half_open:
+            self._after_fin = True
+        if self.writable and not self._allow_half_open:
+            self._loop.next_tick(self._end_after_fin)
+        elif self._finished or not self._writable_on:
+            self.destroy()
+
+    def _end_after_fin(self) -> None:
+        if self.writable and not self._ending and not self._destroyed:
+            self.end()
+
+    def _flow(self) -> None:
+        while self._flowing and self._rbuf and not self._destroyed:
+            chunk = self._rbuf.popleft()
+            self._rlen -= len(chunk)
+            self._emit_data(chunk)
+        if not self._rlen:
+            if self._r_ended:
+                self._end_soon()
+            elif self._flowing is not False or self._readable_listening:
+                self._start_reading()
+            self._update_read_fast()
+        elif self._rlen < self._rhwm:
+            self._start_reading()
+
+    def read(self, size: Optional[int] = None) -> Any:
+        """Paused mode: returns buffered data (all of it, or `size` bytes), or None."""
+        self._check_thread()
+        if size is not None and (not isinstance(size, int) or isinstance(size, bool) or size < 0):
+            raise value_error("ERR_OUT_OF_RANGE", "size must be a non-negative int or None")
+        if size == 0:
+            if self._r_ended and not self._rlen:
+                self._end_soon()
+            elif self._rlen < self._rhwm:
+                self._start_reading()
+            return None
+        self._emitted_readable = False
+        if not self._rlen:
+            if self._r_ended:
+                self._end_soon()
+            else:
+                self._need_readable = True
+                self._start_reading()
+            return None
+        if size is None or size >= self._rlen:
+            if size is not None and size > self._rlen and not self._r_ended:
+                self._need_readable = True
+                self._start_reading()
+                return None
+            chunks = list(self._rbuf)
+            self._rbuf.clear()
+            self._rlen = 0
+            out = chunks[0] if len(chunks) == 1 else chunks[0][:0].join(chunks)
+        else:
+            out = self._take(size)
+        if self._rlen < self._rhwm and not self._r_ended:
+            self._start_reading()
+        if not self._rlen:
+            if self._r_ended:
+                self._end_soon()
+            else:
+                self._need_readable = True
+        self.emit("data", out)
+        return out
+
+    def _take(self, size: int) -> Any:
+        parts = []
+        need = size
+        while need:
+            chunk = self._rbuf[0]
+            if len(chunk) <= need:
+                parts.append(self._rbuf.popleft())
+                need -= len(chunk)
+            else:
+                parts.append(chunk[:need])
+                self._rbuf[0] = chunk[need:]
+                need = 0
+        self._rlen -= size
+        return parts[0] if len(parts) == 1 else parts[0][:0].join(parts)
+
+    def unshift(self, chunk: Any) -> None:
+        """Puts data back at the front of the read buffer."""
+        self._check_thread()
+        if chunk is None:
+            return
+        if self._decoder is not None and isinstance(chunk, (bytes, bytearray, memoryview)):
+            one_off = Decoder(self._decoder.encoding)  # keep the stream's decoder state
+            chunk = one_off.write(bytes(chunk)) + one_off.end()
+        elif self._decoder is None and isinstance(chunk, str):
+            chunk = chunk.encode("utf8")
+        elif isinstance(chunk, (bytearray, memoryview)):
+            chunk = bytes(chunk)
+        self._rbuf.appendleft(chunk)
+        self._rlen += len(chunk)
+        self._read_fast = None
+        if self._flowing:
+            self._loop.next_tick(self._flow)
+
+    def pause(self) -> "Stream":
+        self._check_thread()
+        if self._flowing is not False:
+            self._flowing = False
+            self._read_fast = None
+            self.emit("pause")
+        self._paused = True
+        return self
+
+    def resume(self) -> "Stream":
+        self._check_thread()
+        if not self._flowing:
+            # Flowing unless someone listens for 'readable' (then resume() only drains).
+            self._flowing = not self._readable_listening
+            if not self._resume_scheduled:
+                self._resume_scheduled = True
+                self._loop.next_tick(self._resume_now)
+        self._paused = False
+        return self
+
+    def _resume_now(self) -> None:
+        self._resume_scheduled = False
+        if self._destroyed:
+            return
+        self.emit("resume")
+        self._flow()
+        self._update_read_fast()
+        if self._flowing and not self._events.get("data"):
+            self._start_reading()  # with no 'data' listener this reads and discards, as Node
+
+    def is_paused(self) -> bool:
+        return self._paused or self._flowing is False
+
+    def set_encoding(self, encoding: Any = "utf8") -> "Stream":
+        self._check_thread()
+        enc = normalize_encoding(encoding)
+        self._decoder = Decoder(enc)
+        if self._rbuf:
+            text = "".join(self._decoder.write(c) if isinstance(c, bytes) else c for c in self._rbuf)
+            self._rbuf.clear()
+            self._rlen = 0
+            if text:
+                self._rbuf.append(text)
+                self._rlen = len(text)
+        self._update_read_fast()
+        return self
+
+    def pipe(self, destination: Any, end: bool = True) -> Any:
+        """Writes everything read to `destination`, pausing while it is full; ends it
+        when this ends (unless end=False). Returns the destination."""
+        self._check_thread()
+        connect_pipe(self, destination, end)
+        return destination
+
+    def unpipe(self, destination: Any = None) -> "Stream":
+        self._check_thread()
+        for flow in list(self._pipes):
+            if destination is None or flow.destination is destination:
+                flow.stop()
+        return self
+
+    # -- writing ----------------------------------------------------------------
+
+    def _update_write_fast(self) -> None:
+        self._write_fast = (self._handle is not None and not self._connecting and not self._corked
+                            and not self._ending and not self._destroyed and not self._wbuf)
+
+    def write(self, data: Any, encoding: Any = None, callback: _Callback = None) -> bool:
+        """Writes `data` (bytes-like or str); False when the buffer is at or over the
+        high-water mark ('drain' follows once it empties)."""
+        if callable(encoding) and callback is None:
+            encoding, callback = None, encoding
+        if self._write_fast and type(data) is bytes and _get_ident() == self._tid:
+            n = len(data)
+            queued = lib.pn_write(self._handle, data, n)
+            if queued == 0 and callback is None:
+                if self._wlen + n < self._whwm:
+                    return True
+                self._need_drain = True
+                self._pending += 1
+                self._loop._ticks.append((self._after_write, (None,)))
+                return False
+            return self._dispatched(n, queued, callback)
+        return self._write_slow(data, encoding, callback)
+
+    def _write_slow(self, data: Any, encoding: Any, callback: _Callback) -> bool:
+        self._check_thread()
+        if callback is not None and not callable(callback):
+            raise type_error("ERR_INVALID_ARG_TYPE", 'The "cb" argument must be callable. Received ' + describe(callback))
+        chunk = _to_bytes(data, encoding)
+        if self._after_fin and not self._destroyed:
+            return self._write_after_fin(callback)
+        if self._handle is None and not self._connecting and not self._destroyed and not self._ending:
+            err = state_error("ERR_SOCKET_CLOSED", "Socket is closed")
+            self._pending += 1
+            self._loop.next_tick(self._write_failed, err, callback)
+            return False
+        if self._ending:
+            err = state_error("ERR_STREAM_WRITE_AFTER_END", "write after end")
+            if callback is not None:
+                self._loop.next_tick(callback, err)
+            self._loop.next_tick(self._error_or_destroy, err)
+            return False
+        if self._destroyed:
+            err = state_error("ERR_STREAM_DESTROYED", "Cannot call write after a stream was destroyed")
+            if callback is not None:
+                self._loop.next_tick(callback, err)
+            return False
+        if self._write_fast:
+            n = len(chunk)
+            return self._dispatched(n, lib.pn_write(self._handle, chunk, n), callback)
+        # Connecting, corked, or earlier chunks still waiting: buffer in order.
+        self._wbuf.append((chunk, callback))
+        self._bytes_pending += len(chunk)
+        self._wlen += len(chunk)
+        ok = self._wlen < self._whwm
+        if not ok:
+            self._need_drain = True
+        return ok
+
+    def _dispatched(self, n: int, queued: int, callback: _Callback) -> bool:
+        """Accounts for a chunk handed to pn_write/pn_writev: sent (0), queued in libuv
+        (> 0) or failed (< 0)."""
+        self._wlen += n
+        ok = self._wlen < self._whwm
+        if not ok:
+            self._need_drain = True
+        self._pending += 1
+        if queued == 0:
+            self._wlen -= n
+            self._loop._ticks.append((self._after_write, (callback,)))
+        elif queued > 0:
+            self._inflight.append((n, callback))
+        else:
+            self._wlen -= n
+            err = uv_error(queued, "write")
+            self._errored = self._errored or err
+            self._loop.next_tick(self._write_failed, err, callback)
+            return False
+        return ok
+
+    def _flush_buffered(self) -> None:
+        chunks, self._wbuf = self._wbuf, []
+        self._bytes_pending = 0
+        self._update_write_fast()
+        total = sum(len(c) for c, _ in chunks)
+        self._wlen -= total
+        if len(chunks) == 1:
+            chunk, cb = chunks[0]
+            self._dispatched(total, lib.pn_write(self._handle, chunk, total), cb)
+            return
+        bufs = _new_cstrings("char *[]", [ffi.from_buffer(c) for c, _ in chunks])
+        lens = _new_cstrings("size_t[]", [len(c) for c, _ in chunks])
+        queued = lib.pn_writev(self._handle, bufs, lens, len(chunks))
+        callbacks = [cb for _, cb in chunks]
+        self._dispatched(total, queued, _call_all(callbacks) if any(callbacks) else None)
+
+    def _on_written(self, status: int) -> None:
+        n, cb = self._inflight.popleft()
+        self._wlen -= n
+        if status < 0:
+            err = uv_error(status, "write")
+            self._errored = self._errored or err
+            self._write_failed(err, cb)
+            return
+        self._after_write(cb)
+
+    def _after_write(self, cb: _Callback) -> None:
+        self._pending -= 1
+        if self._need_drain and not self._wlen and not self._ending and not self._destroyed:
+            self._need_drain = False
+            self.emit("drain")
+        if cb is not None:
+            cb(None)
+        if self._destroyed:
+            self._error_buffer()
+        if self._ending:
+            self._maybe_finish(False)
+
+    def _write_failed(self, err: BaseException, cb: _Callback) -> None:
+        self._pending -= 1
+        if cb is not None:
+            cb(err)
+        self._error_buffer()
+        self._error_or_destroy(err)
+
+    def _write_after_fin(self, callback: _Callback) -> bool:
+        err = OSError(32, "This socket has been ended by the other party")
+        err.code = "EPIPE"  # type: ignore[attr-defined]
+        self._loop.next_tick(self._error_or_destroy, err)
+        if callback is not None:
+            self._loop.next_tick(callback, err)
+        return False
+
+    def _error_buffer(self) -> None:
+        """Fails the chunks that never reached libuv and the end() callbacks."""
+        if not self._wbuf and not self._end_cbs:
+            return
+        err = state_error("ERR_STREAM_DESTROYED", "Cannot call write after a stream was destroyed")
+        chunks, self._wbuf = self._wbuf, []
+        for chunk, cb in chunks:
+            self._wlen -= len(chunk)
+            if cb is not None:
+                cb(err)
+        callbacks, self._end_cbs = self._end_cbs, []
+        for cb in callbacks:
+            if cb is not None:
+                cb(err)
+
+    def cork(self) -> None:
+        self._check_thread()
+        self._corked += 1
+        self._write_fast = False
+
+    def uncork(self) -> None:
+        self._check_thread()
+        if self._corked:
+            self._corked -= 1
+            if not self._corked and self._wbuf and self._handle is not None and not self._connecting:
+                self._flush_buffered()
+            self._update_write_fast()
+
+    def end(self, data: Any = None, encoding: Any = None, callback: _Callback = None) -> "Stream":
+        """Writes `data` if given, then half-closes (shutdown) once everything is sent;
+        'finish' follows."""
+        self._check_thread()
+        if callable(data) and encoding is None and callback is None:
+            data, callback = None, data
+        elif callable(encoding) and callback is None:
+            encoding, callback = None, encoding
+        err: Optional[BaseException] = None
+        if data is not None:
+            self.write(data, encoding)
+            if self._ending or self._errored is not None:
+                err = None  # write() reported it
+        if self._corked:
+            self._corked = 1
+            self.uncork()
+        if self._errored is None and not self._ending:
+            self._ending = True
+            self._write_fast = False
+            self._maybe_finish(True)
+        elif self._finished:
+            err = state_error("ERR_STREAM_ALREADY_FINISHED", "Cannot call end after a stream was finished")
+        elif self._destroyed:
+            err = state_error("ERR_STREAM_DESTROYED", "Cannot call end after a stream was destroyed")
+        if callback is not None:
+            if err is not None or self._finished:
+                self._loop.next_tick(callback, err)
+            else:
+                self._end_cbs.append(callback)
+        return self
+
+    def _need_finish(self) -> bool:
+        return (self._ending and not self._destroyed and not self._wlen and not self._wbuf
+                and self._errored is None and not self._finished and not self._inflight
+                and not self._close_emitted)
+
+    def _maybe_finish(self, sync: bool) -> None:
+        if not self._need_finish():
+            return
+        if not self._final_called:
+            self._final_called = True
+            self._final()
+            return
+        if self._prefinished and self._pending == 0:
+            self._pending += 1
+            if sync:
+                self._loop.next_tick(self._finish)
+            else:
+                self._finish()
+
+    def _final(self) -> None:
+        """Node's net.Socket._final: shutdown(), after connect if still connecting."""
+        if self._connecting:
+            self._final_called = False  # retried by _opened()
+            return
+        if self._handle is None or not self._writable_on:
+            self._final_done(0)
+            return
+        err = lib.pn_shutdown(self._handle)
+        if err:
+            self._final_done(0 if err_name(err) == "ENOTCONN" else err)
+        else:
+            self._shutting_down = True
+
+    def _on_shutdown(self, status: int) -> None:
+        self._shutting_down = False
+        self._final_done(0)  # as Node, the shutdown's own status is not an error
+
+    def _final_done(self, err: int) -> None:
+        if err:
+            exc = uv_error(err, "shutdown")
+            callbacks, self._end_cbs = self._end_cbs, []
+            for cb in callbacks:
+                if cb is not None:
+                    cb(exc)
+            self._error_or_destroy(exc)
+            return
+        if self._need_finish():
+            self._prefinished = True
+            self.emit("prefinish")
+            self._pending += 1
+            self._loop.next_tick(self._finish)
+
+    def _finish(self) -> None:
+        self._pending -= 1
+        if not self._need_finish() or self._pending:
+            return
+        self._finished = True
+        callbacks, self._end_cbs = self._end_cbs, []
+        for cb in callbacks:
+            if cb is not None:
+                cb(None)
+        self.emit("finish")
+        if self._end_emitted or not self._readable_on:
+            self.destroy()
+
+    # -- destroying -------------------------------------------------------------
+
+    def _error_or_destroy(self, err: BaseException) -> None:
+        if not self._destroyed:
+            self.destroy(err)
+
+    def destroy(self, error: Optional[BaseException] = None) -> "Stream":
+        """Closes the handle at once; 'error' (if given) then 'close'(had_error)."""
+        self._check_thread()
+        if self._destroyed:
+            return self
+        if error is not None and not isinstance(error, BaseException):
+            raise type_error("ERR_INVALID_ARG_TYPE", "destroy() takes an exception or None")
+        self._destroyed = True
+        if error is not None and self._errored is None:
+            self._errored = error
+        self._connecting = False
+        self._write_fast = False
+        self._read_fast = None
+        self._reading = False
+        if self._wbuf or self._end_cbs:
+            self._loop.next_tick(self._error_buffer)
+        had_error = error is not None
+        self._snapshot_counters()
+        if self._handle is not None:
+            handle, self._handle = self._handle, None
+            _dispatch._objects[self._slot] = _Closing(self, had_error)
+            self._slot = -1
+            if self._reset_on_destroy:
+                err = lib.pn_tcp_close_reset(handle)
+                if err:
+                    lib.pn_handle_close(handle)
+                    self._loop.next_tick(self.emit, "error", uv_error(err, "reset"))
+            else:
+                lib.pn_handle_close(handle)
+            if error is not None:
+                self._loop.next_tick(self._emit_error, error)
+        else:
+            if error is not None:
+                self._loop.next_tick(self._emit_error, error)
+            self._loop.next_tick(self._emit_close, had_error)
+        server, self._server = self._server, None
+        if server is not None:
+            server._connection_closed()
+        return self
+
+    def _snapshot_counters(self) -> None:
+        if self._handle is not None:
+            self._bytes_read = lib.pn_stream_bytes_read(self._handle)
+            self._bytes_written = lib.pn_stream_bytes_written(self._handle)
+
+    def _emit_error(self, error: BaseException) -> None:
+        if not self._error_emitted:
+            self._error_emitted = True
+            self.emit("error", error)
+
+    def _emit_close(self, had_error: bool) -> None:
+        self._close_emitted = True
+        self.emit("close", had_error)
+
+    def destroy_soon(self) -> None:
+        self._check_thread()
+        if self.writable:
+            self.end()
+        if self._finished:
+            self.destroy()
+        else:
+            self.once("finish", lambda: self.destroy())
+
+    # -- timeouts ---------------------------------------------------------------
+
+    def set_timeout(self, ms: Any, callback: Optional[Callable[[], Any]] = None) -> "Stream":
+        """Emits 'timeout' after `ms` idle milliseconds (0 disables); every read and
+        write pushes it back."""
+        self._check_thread()
+        if isinstance(ms, bool) or not isinstance(ms, (int, float)):
+            raise type_error("ERR_INVALID_ARG_TYPE", 'The "msecs" argument must be of type number. Received ' + describe(ms))
+        if ms != ms or ms < 0 or ms == float("inf"):
+            raise value_error("ERR_OUT_OF_RANGE", 'The value of "msecs" is out of range. It must be a non-negative finite number. Received %r' % ms)
+        self._timeout_ms = int(ms)
+        if self._handle is not None:
+            lib.pn_stream_set_timeout(self._handle, self._timeout_ms)
+        if callback is not None:
+            if not callable(callback):
+                raise type_error("ERR_INVALID_ARG_TYPE", 'The "callback" argument must be callable. Received ' + describe(callback))
+            if self._timeout_ms == 0:
+                self.remove_listener("timeout", callback)
+            else:
+                self.once("timeout", callback)
+        return self
+
+    def _on_idle_timeout(self) -> None:
+        self.emit("timeout")
+
+    # -- state ------------------------------------------------------------------
+
+    @property
+    def readable(self) -> bool:
+        return (self._readable_on and not self._destroyed and not self._error_emitted
+                and not self._end_emitted)
+
+    @property
+    def writable(self) -> bool:
+        return (self._writable_on and not self._destroyed and self._errored is None
+                and not self._ending)
+
+    @property
+    def allow_half_open(self) -> bool:
+        return self._allow_half_open
+
+    @property
+    def destroyed(self) -> bool:
+        return self._destroyed
+
+    @property
+    def writable_length(self) -> int:
+        return self._wlen
+
+    @property
+    def writable_high_water_mark(self) -> int:
+        return self._whwm
+
+    @property
+    def readable_length(self) -> int:
+        return self._rlen
+
+    @property
+    def readable_high_water_mark(self) -> int:
+        return self._rhwm
+
+    @property
+    def readable_flowing(self) -> Optional[bool]:
+        return self._flowing
+
+    @property
+    def readable_ended(self) -> bool:
+        return self._end_emitted
+
+    @property
+    def writable_ended(self) -> bool:
+        return self._ending
+
+    @property
+    def writable_finished(self) -> bool:
+        return self._finished
+
+    @property
+    def writable_need_drain(self) -> bool:
+        return self._need_drain
+
+    @property
+    def writable_corked(self) -> int:
+        return self._corked
+
+    @property
+    def errored(self) -> Optional[BaseException]:
+        return self._errored
+
+    @property
+    def closed(self) -> bool:
+        return self._close_emitted
+
+    @property
+    def bytes_read(self) -> int:
+        if self._handle is not None:
+            return int(lib.pn_stream_bytes_read(self._handle))
+        return int(self._bytes_read)
+
+    @property
+    def bytes_written(self) -> int:
+        """Bytes handed to the kernel or queued for it, as Node's bytesWritten."""
+        base = lib.pn_stream_bytes_written(self._handle) if self._handle is not None else self._bytes_written
+        return int(base) + self._bytes_pending
+
+    @property
+    def timeout(self) -> Optional[int]:
+        return self._timeout_ms or None
+
+    def __enter__(self) -> "Stream":
+        return self
+
+    def __exit__(self, *exc: Any) -> None:
+        self.destroy()
+

@@ -1,0 +1,624 @@
+"""EventEmitter tests; every expectation was checked against node 20's events
+module with the equivalent JavaScript (quoted in the comments)."""
+
+from __future__ import annotations
+
+import warnings
+
+import pytest
+
+from pyuv_net._events import EventEmitter
+
+
+def test_emit_calls_in_order_with_args_and_returns_bool():
+    e = EventEmitter()
+    log = []
+    e.on('x', lambda *a: log.append(('first', a)))
+    e.on('x', lambda *a: log.append(('second', a)))
+    assert e.emit('x', 1, 'two') is True
+    assert log == [('first', (1, 'two')), ('second', (1, 'two'))]
+    assert e.emit('nothing') is False
+    assert e.emit('x') is True
+    assert log[-1] == ('second', ())
+
+
+def test_single_listener_emit():
+    e = EventEmitter()
+    got = []
+    e.on('data', got.append)
+    assert e.emit('data', b'abc')
+    assert got == [b'abc']
+
+
+def test_listener_added_during_emit_not_called_removed_still_called():
+    # node: a adds c, b removes d -> 'a,b,d'
+    e = EventEmitter()
+    log = []
+
+    def a():
+        log.append('a')
+        e.on('x', c)
+
+    def b():
+        log.append('b')
+        e.off('x', d)
+
+    def c():
+        log.append('c')
+
+    def d():
+        log.append('d')
+
+    e.on('x', a).on('x', b).on('x', d)
+    e.emit('x')
+    assert log == ['a', 'b', 'd']
+    log.clear()
+    e.emit('x')
+    assert log == ['a', 'b', 'c']
+
+
+def test_once_not_called_twice_in_recursive_emit():
+    # node: 'B,B,B,O'
+    e = EventEmitter()
+    log = []
+
+    def b():
+        log.append('B')
+        if len(log) < 3:
+            e.emit('y')
+
+    e.on('y', b)
+    e.once('y', lambda: log.append('O'))
+    e.emit('y')
+    assert log == ['B', 'B', 'B', 'O']
+    e.emit('y')
+    assert log[-1] == 'B' and 'O' not in log[4:]
+
+
+def test_once_removed_before_call():
+    e = EventEmitter()
+    seen = []
+    e.once('x', lambda: seen.append(e.listener_count('x')))
+    e.emit('x')
+    assert seen == [0]
+    assert e.emit('x') is False
+    assert e.event_names() == []
+
+
+def test_once_unwrapping():
+    e = EventEmitter()
+
+    def h():
+        pass
+
+    e.once('z', h)
+    assert e.listeners('z')[0] is h
+    raw = e.raw_listeners('z')[0]
+    assert raw is not h
+    assert raw.listener is h
+    assert e.listener_count('z', h) == 1
+    raw()  # calling the wrapper fires it: removed
+    assert e.listener_count('z') == 0
+    e.once('z', h)
+    e.off('z', h)  # a once listener is removed by the original function
+    assert e.listener_count('z') == 0
+    assert e.event_names() == []
+
+
+def test_prepend():
+    # node: '-1,0,1,0,1'
+    e = EventEmitter()
+    log = []
+    e.on('q', lambda: log.append(1))
+    e.prepend_listener('q', lambda: log.append(0))
+    e.prepend_once_listener('q', lambda: log.append(-1))
+    e.emit('q')
+    e.emit('q')
+    assert log == [-1, 0, 1, 0, 1]
+
+
+def test_new_listener_runs_before_adding():
+    # node: a newListener handler that adds to the same event runs first
+    e = EventEmitter()
+    log = []
+
+    def on_new(event, listener):
+        if event == 'w':
+            e.on('w', lambda: log.append('first'))
+
+    e.once('newListener', on_new)
+    e.on('w', lambda: log.append('second'))
+    e.emit('w')
+    assert log == ['first', 'second']
+
+
+def test_new_listener_gets_unwrapped_once_listener():
+    e = EventEmitter()
+    seen = []
+
+    def a():
+        pass
+
+    e.on('newListener', lambda t, l: seen.append((t, l is a)))
+    e.once('w', a)
+    e.prepend_once_listener('w', a)
+    assert seen == [('w', True), ('w', True)]
+
+
+def test_new_and_remove_listener_sequence():
+    # node (t1.js): NL b 0, NL b 1, NL b 2, RL b true 2, [true, false],
+    # RL newListener false 0, RL b false 1, RL b true 0, []
+    e = EventEmitter()
+    log = []
+
+    def h():
+        pass
+
+    def anon():
+        pass
+
+    e.on('removeListener',
+         lambda t, l: log.append(('RL', t, l is h, e.listener_count(t))))
+
+    def nl(t, l):
+        log.append(('NL', t, e.listener_count(t)))
+
+    e.on('newListener', nl)
+    e.on('b', h)
+    e.once('b', h)
+    e.on('b', anon)
+    e.off('b', h)  # removes the most recent instance: the once wrapper
+    assert [x is h for x in e.raw_listeners('b')] == [True, False]
+    e.remove_all_listeners()
+    assert e.event_names() == []
+    assert log == [
+        ('NL', 'b', 0), ('NL', 'b', 1), ('NL', 'b', 2),
+        ('RL', 'b', True, 2),
+        ('RL', 'newListener', False, 0),
+        ('RL', 'b', False, 1), ('RL', 'b', True, 0),
+    ]
+
+
+def test_remove_listener_event_for_once_and_remove_all_lifo():
+    # node (t7.js): 'RL:x:a a' then 'RL:x:a RL:x:b RL:x:a'
+    e = EventEmitter()
+    log = []
+
+    def a():
+        log.append('a')
+
+    def b():
+        log.append('b')
+
+    names = {a: 'a', b: 'b'}
+    e.on('removeListener', lambda t, l: log.append('RL:%s:%s' % (t, names[l])))
+    e.once('x', a)
+    e.emit('x')
+    assert log == ['RL:x:a', 'a']
+    log.clear()
+    e.on('x', a).on('x', b).on('x', a)
+    e.remove_all_listeners('x')
+    assert log == ['RL:x:a', 'RL:x:b', 'RL:x:a']
+    assert e.event_names() == ['removeListener']
+
+
+def test_remove_all_listeners_once_wrapper_reports_original():
+    e = EventEmitter()
+    seen = []
+
+    def a():
+        pass
+
+    e.once('s', a)
+    e.on('removeListener', lambda t, l: seen.append((t, l is a)))
+    e.remove_all_listeners('s')
+    assert seen == [('s', True)]
+    assert e.event_names() == ['removeListener']
+
+
+def test_remove_all_listeners_without_remove_listener_handlers():
+    e = EventEmitter()
+    e.on('a', print).on('b', print).on('b', repr)
+    assert e.remove_all_listeners('b') is e
+    assert e.event_names() == ['a']
+    e.remove_all_listeners()
+    assert e.event_names() == []
+    assert EventEmitter().remove_all_listeners() is not None
+
+
+def test_remove_listener_picks_last_instance_and_ignores_unknown():
+    e = EventEmitter()
+    order = []
+
+    def a():
+        order.append('a')
+
+    def b():
+        order.append('b')
+
+    e.on('x', a).on('x', b).on('x', a)
+    e.remove_listener('x', a)
+    e.emit('x')
+    assert order == ['a', 'b']
+    assert e.off('x', print) is e
+    assert e.off('missing', print) is e
+    assert EventEmitter().off('x', print) is not None
+
+
+def test_listener_exception_propagates_and_stops_emit():
+    # node: 'boom' and the second listener is not called
+    e = EventEmitter()
+    log = []
+
+    def boom():
+        raise ValueError('boom')
+
+    e.on('y', boom)
+    e.on('y', lambda: log.append('second'))
+    with pytest.raises(ValueError, match='boom'):
+        e.emit('y')
+    assert log == []
+
+
+def test_listener_count():
+    # node: 3 2 1
+    e = EventEmitter()
+
+    def a():
+        pass
+
+    def b():
+        pass
+
+    e.on('z', a).once('z', a).on('z', b)
+    assert e.listener_count('z') == 3
+    assert e.listener_count('z', a) == 2
+    assert e.listener_count('z', b) == 1
+    assert e.listener_count('none') == 0
+    assert e.listeners('none') == []
+    assert e.raw_listeners('none') == []
+
+
+def test_listeners_returns_copies():
+    e = EventEmitter()
+    e.on('x', print)
+    lst = e.listeners('x')
+    lst.append(repr)
+    e.raw_listeners('x').append(repr)
+    assert e.listeners('x') == [print]
+
+
+def test_event_names_order():
+    # node: [ 'q', 'r', 'p' ]
+    e = EventEmitter()
+
+    def a():
+        pass
+
+    e.on('p', a).on('q', a).on('r', a)
+    e.off('p', a)
+    e.on('p', a)
+    assert e.event_names() == ['q', 'r', 'p']
+
+
+def test_error_without_listener_raises_exception_itself():
+    e = EventEmitter()
+    err = TypeError('t')
+    with pytest.raises(TypeError) as info:
+        e.emit('error', err)
+    assert info.value is err
+
+
+@pytest.mark.parametrize('value, message', [
+    ('x', "Unhandled error. ('x')"),
+    (42, 'Unhandled error. (42)'),
+])
+def test_error_without_listener_wraps_non_exception(value, message):
+    e = EventEmitter()
+    with pytest.raises(RuntimeError) as info:
+        e.emit('error', value)
+    assert info.value.code == 'ERR_UNHANDLED_ERROR'
+    assert str(info.value) == message
+    assert info.value.context == value
+
+
+def test_error_without_argument():
+    # node: "Unhandled error. (undefined)"
+    with pytest.raises(RuntimeError) as info:
+        EventEmitter().emit('error')
+    assert info.value.code == 'ERR_UNHANDLED_ERROR'
+    assert str(info.value) == 'Unhandled error. (None)'
+
+
+def test_error_with_listener():
+    # node: 'caught 1', true, then ERR_UNHANDLED_ERROR "Unhandled error. (2)"
+    e = EventEmitter()
+    got = []
+    e.once('error', got.append)
+    assert e.emit('error', 1) is True
+    assert got == [1]
+    with pytest.raises(RuntimeError) as info:
+        e.emit('error', 2)
+    assert info.value.code == 'ERR_UNHANDLED_ERROR'
+
+
+@pytest.mark.parametrize('method', [
+    'on', 'add_listener', 'once', 'prepend_listener',
+    'prepend_once_listener', 'off', 'remove_listener'])
+@pytest.mark.parametrize('value', [123, None, 'abc', object()])
+def test_listener_must_be_callable(method, value):
+    e = EventEmitter()
+    with pytest.raises(TypeError) as info:
+        getattr(e, method)('x', value)
+    assert info.value.code == 'ERR_INVALID_ARG_TYPE'
+    assert 'listener' in str(info.value)
+    assert e.event_names() == []
+
+
+def test_non_callable_does_not_emit_new_listener():
+    e = EventEmitter()
+    seen = []
+    e.on('newListener', lambda *a: seen.append(a))
+    with pytest.raises(TypeError):
+        e.on('x', 5)
+    assert seen == []
+
+
+def test_decorators():
+    e = EventEmitter()
+    log = []
+
+    @e.on('data')
+    def on_data(chunk):
+        log.append(('on', chunk))
+
+    @e.once('data')
+    def once_data(chunk):
+        log.append(('once', chunk))
+
+    @e.prepend_listener('data')
+    def first(chunk):
+        log.append(('first', chunk))
+
+    @e.prepend_once_listener('data')
+    def very_first(chunk):
+        log.append(('very_first', chunk))
+
+    @e.add_listener('end')
+    def on_end():
+        log.append('end')
+
+    assert callable(on_data) and on_data.__name__ == 'on_data'
+    assert once_data.__name__ == 'once_data'
+    assert first.__name__ == 'first'
+    assert very_first.__name__ == 'very_first'
+    e.emit('data', 1)
+    e.emit('data', 2)
+    e.emit('end')
+    assert log == [('very_first', 1), ('first', 1), ('on', 1), ('once', 1),
+                   ('first', 2), ('on', 2), 'end']
+
+
+def test_chaining_returns_self():
+    e = EventEmitter()
+    assert e.on('a', print) is e
+    assert e.add_listener('a', print) is e
+    assert e.once('a', print) is e
+    assert e.prepend_listener('a', print) is e
+    assert e.prepend_once_listener('a', print) is e
+    assert e.off('a', print) is e
+    assert e.remove_listener('a', print) is e
+    assert e.remove_all_listeners('a') is e
+    assert e.remove_all_listeners() is e
+    assert e.set_max_listeners(3) is e
+
+
+def test_camel_case_aliases_are_the_same_objects():
+    E = EventEmitter
+    assert E.addListener is E.add_listener
+    assert E.on is E.add_listener
+    assert E.off is E.remove_listener
+    assert E.prependListener is E.prepend_listener
+    assert E.prependOnceListener is E.prepend_once_listener
+    assert E.removeListener is E.remove_listener
+    assert E.removeAllListeners is E.remove_all_listeners
+    assert E.listenerCount is E.listener_count
+    assert E.eventNames is E.event_names
+    assert E.setMaxListeners is E.set_max_listeners
+    assert E.getMaxListeners is E.get_max_listeners
+    assert E.rawListeners is E.raw_listeners
+
+
+def test_max_listeners_get_set_and_validation():
+    e = EventEmitter()
+    assert EventEmitter.default_max_listeners == 10
+    assert e.get_max_listeners() == 10
+    assert e.set_max_listeners(float('inf')).get_max_listeners() == float('inf')
+    assert e.set_max_listeners(0).get_max_listeners() == 0
+    for bad in (-1, float('nan')):
+        with pytest.raises(ValueError) as info:
+            e.set_max_listeners(bad)
+        assert info.value.code == 'ERR_OUT_OF_RANGE'
+    for bad in ('a', None, True):
+        with pytest.raises(TypeError) as info:
+            e.set_max_listeners(bad)
+        assert info.value.code == 'ERR_INVALID_ARG_TYPE'
+
+
+def _count_warnings(build):
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter('always')
+        build()
+    return [w for w in caught
+            if type(w.message).__name__ == 'MaxListenersExceededWarning']
+
+
+def test_max_listeners_warning_once_per_event():
+    # node: one warning, count 11, for 12 listeners; none with limit 0
+    e = EventEmitter()
+
+    def build():
+        for _ in range(12):
+            e.on('v', lambda: None)
+        for _ in range(11):
+            e.prepend_listener('u', lambda: None)
+
+    got = _count_warnings(build)
+    assert [(w.message.type, w.message.count) for w in got] == [('v', 11),
+                                                                ('u', 11)]
+    assert got[0].message.emitter is e
+    assert 'v listeners added to [EventEmitter]' in str(got[0].message)
+    assert got[0].filename == __file__
+
+    unlimited = EventEmitter().set_max_listeners(0)
+    assert _count_warnings(
+        lambda: [unlimited.on('v', lambda: None) for _ in range(20)]) == []
+
+
+def test_max_listeners_warning_again_after_dropping_to_one():
+    # node (t1.js): limit 2; warns, drops to one listener, warns again,
+    # remove_all, warns again -> three warnings
+    f = EventEmitter().set_max_listeners(2)
+    fs = [lambda: None, lambda: None, lambda: None]
+
+    def build():
+        for g in fs:
+            f.on('a', g)
+        f.on('a', lambda: None)  # no second warning
+        for g in fs:
+            f.off('a', g)
+        assert f.listener_count('a') == 1
+        f.on('a', lambda: None)
+        f.on('a', lambda: None)
+        f.remove_all_listeners('a')
+        for _ in range(3):
+            f.on('a', lambda: None)
+
+    assert len(_count_warnings(build)) == 3
+
+
+def test_default_max_listeners_is_a_class_attribute():
+    class Quiet(EventEmitter):
+        __slots__ = ()
+        default_max_listeners = 1
+
+    q = Quiet()
+    assert q.get_max_listeners() == 1
+    got = _count_warnings(lambda: [q.on('x', print), q.on('x', repr)])
+    assert len(got) == 1
+
+
+def test_slots_no_dict_and_lazy_state():
+    e = EventEmitter()
+    assert not hasattr(e, '__dict__')
+
+    class Slotted(EventEmitter):
+        __slots__ = ('extra',)
+
+        def __init__(self):  # does not call EventEmitter.__init__
+            self.extra = 1
+
+    s = Slotted()
+    assert not hasattr(s, '__dict__')
+    assert s.emit('x') is False
+    assert s.listeners('x') == [] and s.raw_listeners('x') == []
+    assert s.listener_count('x') == 0 and s.event_names() == []
+    assert s.off('x', print) is s
+    assert s.remove_all_listeners() is s
+    assert s.get_max_listeners() == 10
+    got = []
+    s.on('x', got.append)
+    s.emit('x', 5)
+    assert got == [5]
+
+    class Plain(EventEmitter):
+        def __init__(self):
+            pass
+
+    p = Plain()
+    p.attr = 1  # subclasses without __slots__ get a __dict__
+    with pytest.raises(RuntimeError):
+        p.emit('error', 'no listener')
+
+
+class Recorder(EventEmitter):
+    __slots__ = ('calls', 'data_listener')
+
+    def __init__(self):
+        super().__init__()
+        self.calls = []
+        self.data_listener = None
+
+    def _listeners_changed(self, event):
+        current = self._events.get(event)
+        self.calls.append((event, 0 if current is None else len(current)))
+        if event == 'data':
+            self.data_listener = current[0] if current else None
+
+
+def test_listeners_changed_hook():
+    r = Recorder()
+
+    def a(*args):
+        pass
+
+    r.on('data', a)
+    assert r.calls == [('data', 1)] and r.data_listener is a
+    r.once('end', a)
+    r.prepend_listener('end', print)
+    r.emit('end')  # the once listener removes itself
+    assert r.calls[1:] == [('end', 1), ('end', 2), ('end', 1)]
+    r.calls.clear()
+    r.off('data', a)
+    assert r.calls == [('data', 0)] and r.data_listener is None
+    r.off('data', a)  # nothing removed: no call
+    assert r.calls == [('data', 0)]
+    r.calls.clear()
+    r.on('data', a).on('data', print).on('x', a)
+    r.calls.clear()
+    r.remove_all_listeners('data')
+    assert r.calls == [('data', 0)]
+    r.calls.clear()
+    r.on('data', a)
+    r.calls.clear()
+    r.remove_all_listeners()  # once per event that had listeners
+    assert sorted(r.calls) == [('data', 0), ('end', 0), ('x', 0)]
+    assert r.data_listener is None
+
+
+def test_listeners_changed_hook_with_remove_listener_handlers():
+    r = Recorder()
+    states = []
+    r.on('removeListener', lambda t, l: states.append((t, r.data_listener)))
+
+    def a(*args):
+        pass
+
+    r.on('data', a)
+    r.calls.clear()
+    r.off('data', a)
+    # the hook ran before 'removeListener' was emitted
+    assert r.calls == [('data', 0)]
+    assert states == [('data', None)]
+    r.on('data', a).on('data', print)
+    r.calls.clear()
+    r.remove_all_listeners('data')
+    assert r.calls == [('data', 1), ('data', 0)]
+    r.calls.clear()
+    r.on('data', a)
+    r.calls.clear()
+    r.remove_all_listeners()
+    assert ('data', 0) in r.calls and ('removeListener', 0) in r.calls
+
+
+def test_any_hashable_event_name():
+    e = EventEmitter()
+    key = object()
+    got = []
+    e.on(key, got.append).on(3, got.append).on(None, got.append)
+    e.emit(key, 'k')
+    e.emit(3, 'three')
+    e.emit(None, 'none')
+    assert got == ['k', 'three', 'none']
+    e.remove_all_listeners(3)
+    assert e.event_names() == [key, None]
