@@ -128,7 +128,7 @@ class Stream(EventEmitter):
         self._rhwm = hwm
         self._readable_on = readable
         self._allow_half_open = bool(allow_half_open)
-        self._timeout_ms = 0
+        self._timeout_ms: Optional[int] = None  # as Node: None until set_timeout()
         self._handle: Any = None
         self._slot = -1
         self._server: Any = None
@@ -928,7 +928,7 @@ class Stream(EventEmitter):
 
     @property
     def timeout(self) -> Optional[int]:
-        return self._timeout_ms or None
+        return self._timeout_ms
 
     def __enter__(self) -> "Stream":
         return self

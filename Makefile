@@ -1,0 +1,26 @@
+# The two commands of README.md: `make demo` and `make test`. Each sets itself up.
+PYTHON ?= python3
+VENV ?= .venv
+ifneq ($(PYTHON),python3)
+VENV := .venv-$(notdir $(PYTHON))
+endif
+PY := $(VENV)/bin/python
+PYTEST_ARGS ?=
+
+.PHONY: setup demo test asan clean
+
+setup:
+	@scripts/bootstrap.sh $(PYTHON) $(VENV)
+
+demo: setup
+	$(PY) examples/echo_demo.py
+
+test: setup
+	$(PY) -m pytest -q $(PYTEST_ARGS)
+
+# The whole suite against an extension built with AddressSanitizer and UBSan.
+asan:
+	@scripts/asan.sh $(PYTHON) $(PYTEST_ARGS)
+
+clean:
+	rm -rf build .venv .venv-* pyuv_net/*.so pyuv_net/_uv.c *.egg-info

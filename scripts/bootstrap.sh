@@ -1,0 +1,53 @@
+#!/usr/bin/env bash
+# Prepares a fresh Debian/Ubuntu checkout: the system packages the build needs (when
+# missing), a virtualenv in .venv, and pyuv_net built into it (editable).
+# Usage: scripts/bootstrap.sh [PYTHON] [VENV]
+set -euo pipefail
+PYTHON=${1:-python3}
+VENV=${2:-.venv}
+cd "$(dirname "$0")/.."
+
+missing=()
+pkg-config --exists libuv 2>/dev/null || missing+=(libuv1-dev)
+command -v pkg-config >/dev/null 2>&1 || missing+=(pkg-config)
+command -v cc >/dev/null 2>&1 || missing+=(gcc)
+"$PYTHON" -c 'import venv, ensurepip' >/dev/null 2>&1 || missing+=(python3-venv)
+"$PYTHON" - <<'PY' >/dev/null 2>&1 || missing+=(python3-dev)
+import os, sys, sysconfig
+inc = sysconfig.get_paths()["include"]
+sys.exit(0 if os.path.exists(os.path.join(inc, "Python.h")) or hasattr(sys, "pypy_version_info") else 1)
+PY
+if [ ${#missing[@]} -gt 0 ]; then
+  if command -v apt-get >/dev/null 2>&1 && [ "$(id -u)" = 0 ]; then
+    echo "bootstrap: installing ${missing[*]}"
+    apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
+  elif command -v apt-get >/dev/null 2>&1 && command -v sudo >/dev/null 2>&1; then
+    echo "bootstrap: installing ${missing[*]} (sudo)"
+    sudo apt-get update -qq
+    sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
+  else
+    echo "bootstrap: missing ${missing[*]}; install them first, e.g. sudo apt-get install ${missing[*]}" >&2
+    exit 1
+  fi
+fi
+
+if [ ! -x "$VENV/bin/python" ]; then
+  "$PYTHON" -m venv "$VENV"
+fi
+stamp="$VENV/.pyuv_net-built"
+if [ ! -f "$VENV/.deps" ]; then
+  "$VENV/bin/python" -m pip install -q --upgrade pip >/dev/null 2>&1 || true
+  "$VENV/bin/python" -m pip install -q "cffi>=1.15" setuptools wheel pytest pytest-timeout
+  touch "$VENV/.deps"
+fi
+# Rebuild only when the C side or the build changed (or the extension is gone).
+if [ ! -f "$stamp" ] || ! ls pyuv_net/_uv.*so >/dev/null 2>&1 ||
+   [ -n "$(find csrc build_ffi.py setup.py pyproject.toml -newer "$stamp" 2>/dev/null | head -1)" ]; then
+  echo "bootstrap: building pyuv_net in $VENV"
+  if ! "$VENV/bin/python" -m pip install -q --no-build-isolation -e . >"$VENV/build.log" 2>&1; then
+    cat "$VENV/build.log" >&2
+    exit 1
+  fi
+  touch "$stamp"
+fi
