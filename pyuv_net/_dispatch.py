@@ -12,7 +12,8 @@ exception escaping either is recorded on the loop, which stops; `Loop.run` re-ra
 """
 from __future__ import annotations
 
-from typing import Any, List
+import threading
+from typing import Any, List, Optional
 
 from ._uv import ffi, lib
 
@@ -39,12 +40,27 @@ def live_objects() -> List[Any]:
     return [o for o in _objects if o is not None]
 
 
+class _Running(threading.local):
+    loop: Optional[Any] = None
+
+
+running = _Running()  # the loop whose run() this thread is in
+
+
+def _uncaught(exc_type: Any, exc_value: Optional[BaseException], traceback: Any) -> None:
+    """cffi's last resort, for an exception raised before a callback's own `try`
+    (a signal handler's KeyboardInterrupt runs at the callback's first line)."""
+    loop = running.loop
+    if loop is not None and exc_value is not None:
+        loop.fail(exc_value)
+
+
 def _after(loop: Any) -> None:
     if loop._ticks:
         loop.run_ticks()
 
 
-@ffi.def_extern()
+@ffi.def_extern(onerror=_uncaught)
 def pn_py_read(slot: int, nread: int, data: Any) -> None:
     obj = _objects[slot]
     try:
@@ -62,7 +78,7 @@ def pn_py_read(slot: int, nread: int, data: Any) -> None:
         obj._loop.fail(exc)
 
 
-@ffi.def_extern()
+@ffi.def_extern(onerror=_uncaught)
 def pn_py_written(slot: int, status: int) -> None:
     obj = _objects[slot]
     try:
@@ -85,17 +101,17 @@ def _simple(method: str) -> Any:
     return callback
 
 
-ffi.def_extern(name="pn_py_connected")(_simple("_on_connected"))
-ffi.def_extern(name="pn_py_shut")(_simple("_on_shutdown"))
-ffi.def_extern(name="pn_py_connection")(_simple("_on_connection"))
-ffi.def_extern(name="pn_py_timer")(_simple("_on_timer"))
-ffi.def_extern(name="pn_py_idle_timeout")(_simple("_on_idle_timeout"))
-ffi.def_extern(name="pn_py_check")(_simple("_on_check"))
-ffi.def_extern(name="pn_py_async")(_simple("_on_async"))
-ffi.def_extern(name="pn_py_poll")(_simple("_on_poll"))
+ffi.def_extern(onerror=_uncaught, name="pn_py_connected")(_simple("_on_connected"))
+ffi.def_extern(onerror=_uncaught, name="pn_py_shut")(_simple("_on_shutdown"))
+ffi.def_extern(onerror=_uncaught, name="pn_py_connection")(_simple("_on_connection"))
+ffi.def_extern(onerror=_uncaught, name="pn_py_timer")(_simple("_on_timer"))
+ffi.def_extern(onerror=_uncaught, name="pn_py_idle_timeout")(_simple("_on_idle_timeout"))
+ffi.def_extern(onerror=_uncaught, name="pn_py_check")(_simple("_on_check"))
+ffi.def_extern(onerror=_uncaught, name="pn_py_async")(_simple("_on_async"))
+ffi.def_extern(onerror=_uncaught, name="pn_py_poll")(_simple("_on_poll"))
 
 
-@ffi.def_extern()
+@ffi.def_extern(onerror=_uncaught)
 def pn_py_closed(slot: int) -> None:
     obj = _objects[slot]
     release(slot)
@@ -109,7 +125,7 @@ def pn_py_closed(slot: int) -> None:
         loop.fail(exc)
 
 
-@ffi.def_extern()
+@ffi.def_extern(onerror=_uncaught)
 def pn_py_resolved(slot: int, status: int, answers: Any) -> None:
     obj = _objects[slot]
     release(slot)

@@ -238,8 +238,9 @@ class EventEmitter:
         index = -1
         for i in range(len(old) - 1, -1, -1):
             item = old[i]
-            if item is listener or (type(item) is _OnceWrapper
-                                    and item.listener is listener):
+            # == so that a bound method (a new object per access) matches itself.
+            if item == listener or (type(item) is _OnceWrapper
+                                    and item.listener == listener):
                 index = i
                 break
         if index < 0:

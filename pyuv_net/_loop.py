@@ -97,12 +97,14 @@ class Loop:
         except (KeyError, TypeError):
             raise value_error("ERR_INVALID_ARG_VALUE", "mode must be 'default', 'once' or 'nowait'") from None
         self._running = True
+        outer, _dispatch.running.loop = _dispatch.running.loop, self
         restore = self._watch_signals()
         try:
             self.run_ticks()
             alive = lib.pn_loop_run(self._ptr, uv_mode)
         finally:
             self._running = False
+            _dispatch.running.loop = outer
             if restore is not None:
                 restore()
         error, self._error = self._error, None
@@ -188,16 +190,22 @@ class Loop:
             lib.pn_handle_unref(self._idle._handle)
 
     def _run_immediates(self) -> None:
-        queue = self._immediates
-        # Immediates queued while these run wait for the next iteration, as Node.
-        for _ in range(len(queue)):
-            immediate = queue.popleft()
-            immediate._fire()
-            if self._ticks:
-                self.run_ticks()
-            if self._error is not None:
-                break
-        if not queue and self._check is not None and self._check._handle is not None:
+        # Immediates queued while these run wait for the next iteration, as Node; one
+        # cleared by an earlier one is skipped (its _fire does nothing).
+        batch = list(self._immediates)
+        self._immediates.clear()
+        done = 0
+        try:
+            for immediate in batch:
+                done += 1
+                immediate._fire()
+                if self._ticks:
+                    self.run_ticks()
+                if self._error is not None:
+                    break
+        finally:  # after an exception, the rest run on the next run()
+            self._immediates.extendleft(reversed(batch[done:]))
+        if not self._immediates and self._check is not None and self._check._handle is not None:
             lib.pn_check_stop(self._check._handle)
 
     def remove_immediate(self, immediate: Any) -> None:

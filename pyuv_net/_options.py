@@ -7,6 +7,7 @@ import math
 import re
 from typing import Any, Callable, Dict, Optional, Sequence, Tuple
 
+from ._addresses import is_ip
 from ._errors import describe, type_error, value_error
 
 __all__ = ["normalize_connect", "normalize_listen", "validate_port", "is_port_string", "snake_keys"]
@@ -136,6 +137,9 @@ def check_connect_options(options: Dict[str, Any]) -> None:
         if lookup is not None and not callable(lookup):
             raise type_error("ERR_INVALID_ARG_TYPE",
                              'The "options.lookup" property must be callable. Received ' + describe(lookup))
+        local_address = options.get("local_address")
+        if local_address is not None and not is_ip(local_address):
+            raise type_error("ERR_INVALID_IP_ADDRESS", "Invalid IP address: %s" % (local_address,))
         local_port = options.get("local_port")
         if local_port is not None:
             if not isinstance(local_port, int) or isinstance(local_port, bool):
@@ -143,7 +147,13 @@ def check_connect_options(options: Dict[str, Any]) -> None:
                                  'The "options.localPort" property must be of type int. Received '
                                  + describe(local_port))
             validate_port(local_port, "options.localPort")
-    elif not isinstance(options["path"], str):
+    timeout = options.get("timeout")
+    if timeout is not None:
+        if isinstance(timeout, bool) or not isinstance(timeout, (int, float)):
+            raise type_error("ERR_INVALID_ARG_TYPE", 'The "timeout" option must be of type number. Received ' + describe(timeout))
+        if not 0 <= timeout < math.inf:
+            raise value_error("ERR_OUT_OF_RANGE", 'The value of "timeout" is out of range. Received %r' % (timeout,))
+    if options.get("path") is not None and not isinstance(options["path"], str):
         raise type_error("ERR_INVALID_ARG_TYPE",
                          'The "options.path" property must be of type str. Received ' + describe(options["path"]))
 

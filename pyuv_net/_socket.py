@@ -218,8 +218,6 @@ class Socket(Stream):
         family = options["family"]
         local_address = options.get("local_address")
         local_port = options.get("local_port")
-        if local_address is not None and not is_ip(local_address):
-            raise type_error("ERR_INVALID_IP_ADDRESS", "Invalid IP address: %s" % (local_address,))
         self._host = host
         literal = is_ip(host)
         if literal:
@@ -399,6 +397,7 @@ class Socket(Stream):
         if ctx is not None and ctx.timer is not None and not self._destroyed:
             ctx.timer.close()
         Stream.destroy(self, error)
+        self._sockname = None  # as Node; the peer's name stays known if it was read
         return self
 
     def reset_and_destroy(self) -> "Socket":

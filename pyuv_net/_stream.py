@@ -16,6 +16,7 @@ Invariants:
 """
 from __future__ import annotations
 
+import errno
 import threading
 from collections import deque
 from typing import Any, Callable, Deque, List, Optional, Tuple
@@ -510,11 +511,11 @@ class Stream(EventEmitter):
             n = len(data)
             queued = lib.pn_write(self._handle, data, n)
             if queued == 0 and callback is None:
-                if self._wlen + n < self._whwm:
+                # As node 20, the answer is computed after the write: a chunk the
+                # kernel took at once does not count against the high-water mark.
+                if self._wlen < self._whwm:
                     return True
                 self._need_drain = True
-                self._pending += 1
-                self._loop._ticks.append((self._after_write, (None,)))
                 return False
             return self._dispatched(n, queued, callback)
         return self._write_slow(data, encoding, callback)
@@ -524,7 +525,7 @@ class Stream(EventEmitter):
         if callback is not None and not callable(callback):
             raise type_error("ERR_INVALID_ARG_TYPE", 'The "cb" argument must be callable. Received ' + describe(callback))
         chunk = _to_bytes(data, encoding)
-        if self._after_fin and not self._destroyed:
+        if self._after_fin and self._ending:
             return self._write_after_fin(callback)
         if self._handle is None and not self._connecting and not self._destroyed and not self._ending:
             err = state_error("ERR_SOCKET_CLOSED", "Socket is closed")
@@ -557,22 +558,20 @@ class Stream(EventEmitter):
     def _dispatched(self, n: int, queued: int, callback: _Callback) -> bool:
         """Accounts for a chunk handed to pn_write/pn_writev: sent (0), queued in libuv
         (> 0) or failed (< 0)."""
-        self._wlen += n
-        ok = self._wlen < self._whwm
-        if not ok:
-            self._need_drain = True
         self._pending += 1
         if queued == 0:
-            self._wlen -= n
             self._loop._ticks.append((self._after_write, (callback,)))
         elif queued > 0:
+            self._wlen += n
             self._inflight.append((n, callback))
         else:
-            self._wlen -= n
             err = uv_error(queued, "write")
             self._errored = self._errored or err
             self._loop.next_tick(self._write_failed, err, callback)
             return False
+        ok = self._wlen < self._whwm
+        if not ok:
+            self._need_drain = True
         return ok
 
     def _flush_buffered(self) -> None:
@@ -621,18 +620,19 @@ class Stream(EventEmitter):
         self._error_or_destroy(err)
 
     def _write_after_fin(self, callback: _Callback) -> bool:
-        err = OSError(32, "This socket has been ended by the other party")
+        # As Node: only the callback hears of it, no 'error'.
+        err = OSError(errno.EPIPE, "This socket has been ended by the other party")
         err.code = "EPIPE"  # type: ignore[attr-defined]
-        self._loop.next_tick(self._error_or_destroy, err)
         if callback is not None:
             self._loop.next_tick(callback, err)
         return False
 
-    def _error_buffer(self) -> None:
+    def _error_buffer(self, err: Optional[BaseException] = None) -> None:
         """Fails the chunks that never reached libuv and the end() callbacks."""
         if not self._wbuf and not self._end_cbs:
             return
-        err = state_error("ERR_STREAM_DESTROYED", "Cannot call write after a stream was destroyed")
+        if err is None:
+            err = state_error("ERR_STREAM_DESTROYED", "Cannot call write after a stream was destroyed")
         chunks, self._wbuf = self._wbuf, []
         for chunk, cb in chunks:
             self._wlen -= len(chunk)
@@ -768,6 +768,10 @@ class Stream(EventEmitter):
         self._destroyed = True
         if error is not None and self._errored is None:
             self._errored = error
+        if self._connecting and (self._wbuf or self._end_cbs):
+            # As Node: what waited for the connection fails with this, not 'error'.
+            self._error_buffer(state_error("ERR_SOCKET_CLOSED_BEFORE_CONNECTION",
+                                           "Socket closed before the connection was established"))
         self._connecting = False
         self._write_fast = False
         self._read_fast = None

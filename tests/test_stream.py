@@ -1,0 +1,1129 @@
+"""Node's Duplex stream semantics on net.Socket: flowing and paused modes,
+backpressure on both sides, encodings, writes, cork, end/half-open, write errors,
+pipe(), timeouts, and a large byte-exact transfer.
+
+Expectations checked with node 20 (JS quoted where it helps). No test asserts a
+duration; the few waits are checkpoints with wide margins."""
+from __future__ import annotations
+
+import base64
+import hashlib
+import random
+
+import pytest
+
+import pyuv_net as net
+
+from conftest import HOST, errcode, listen_server, run_loop
+
+pytestmark = pytest.mark.timeout(20)
+
+
+def big_pattern(n):
+    """n bytes that differ from chunk to chunk (so reordering would show)."""
+    out = bytearray()
+    i = 0
+    while len(out) < n:
+        out += hashlib.sha256(i.to_bytes(8, "big")).digest()
+        i += 1
+    return bytes(out[:n])
+
+
+class Pair:
+    """A server and one connected client; `server_sock` is the accepted socket.
+    on_server(sock) runs at 'connection', on_client() at the client's 'connect'."""
+
+    def __init__(self, on_server=None, on_client=None, server_options=None, client_options=None):
+        self.server_sock = None
+        self._on_server = on_server
+
+        def on_connection(sock):
+            self.server_sock = sock
+            if self._on_server is not None:
+                self._on_server(sock)
+
+        self.server, self.port = listen_server(on_connection, **(server_options or {}))
+        self.client = net.connect(self.port, HOST, **(client_options or {}))
+        if on_client is not None:
+            self.client.on("connect", on_client)
+
+    def close_server_when_client_closes(self):
+        self.client.on("close", lambda had_error: self.server.close())
+
+
+# -- flowing mode -----------------------------------------------------------------
+
+def test_flowing_starts_with_first_data_listener_and_nothing_is_lost():
+    got = []
+    log = []
+
+    def on_server(sock):
+        sock.write(b"early ")
+        net.set_timeout(lambda: sock.end(b"late"), 20)
+
+    pair = Pair(on_server)
+    c = pair.client
+    assert c.readable_flowing is None
+
+    def attach():
+        log.append(c.readable_flowing)
+        c.on("data", got.append)
+        log.append(c.readable_flowing)
+
+    net.set_timeout(attach, 10)
+    c.on("end", lambda: pair.server.close())
+    run_loop()
+    assert b"".join(got) == b"early late"
+    assert log == [None, True]
+
+
+def test_pause_resume_is_paused():
+    events = []
+
+    def on_server(sock):
+        sock.write(b"one")
+        sock.on("data", lambda d: (sock.write(b"two"), sock.end()) if d == b"go" else None)
+
+    pair = Pair(on_server)
+    c = pair.client
+    got = []
+    c.on("data", lambda d: (got.append(d), events.append("data")))
+    assert c.is_paused() is False
+
+    def on_first(d):
+        if d == b"one":
+            assert c.pause() is c
+            events.append(("paused", c.is_paused(), c.readable_flowing))
+            c.write(b"go")
+            net.set_timeout(resume, 40)
+
+    def resume():
+        events.append(("resume", c.readable_length))
+        assert c.resume() is c
+        events.append(("resumed", c.is_paused()))
+
+    c.on("data", on_first)
+    c.on("end", lambda: (events.append("end"), c.end(), pair.server.close()))
+    run_loop()
+    assert b"".join(got) == b"onetwo"
+    assert events[0] == "data"
+    assert events[1] == ("paused", True, False)
+    assert events[2] == ("resume", 3)  # "two" waited in the buffer
+    assert events[3] == ("resumed", False)
+    assert events[-1] == "end"
+
+
+def test_paused_socket_buffers_to_high_water_mark_and_peer_backs_up():
+    n = 16 * 1024 * 1024
+    data = big_pattern(n)
+    hwm = 16384
+    checks = {}
+
+    pair = Pair()
+    c = pair.client
+
+    def on_connect():
+        checks["write returned"] = c.write(data)
+        c.on("drain", lambda: (checks.setdefault("drain", True), c.end()))
+        net.set_timeout(checkpoint, 200)
+
+    def checkpoint():
+        s = pair.server_sock
+        checks["server readable_length"] = s.readable_length
+        checks["server flowing"] = s.readable_flowing
+        checks["client writable_length"] = c.writable_length
+        received = []
+        s.on("data", received.append)
+        s.on("end", lambda: (checks.setdefault("received", b"".join(received)), s.end(),
+                             pair.server.close()))
+
+    c.on("connect", on_connect)
+    run_loop(timeout=15)
+    assert checks["write returned"] is False
+    # node: server readableLength 65536 (one read), flowing null, client still backed up
+    assert 0 < checks["server readable_length"] <= hwm + 65536
+    assert checks["server flowing"] is None
+    assert checks["client writable_length"] > 0
+    assert checks.get("drain") is True
+    assert len(checks["received"]) == n
+    assert checks["received"] == data
+
+
+def test_explicitly_paused_reader_backpressures_writer_and_resume_gets_everything():
+    n = 8 * 1024 * 1024
+    data = big_pattern(n)
+    log = {}
+    received = []
+
+    def on_server(sock):
+        sock.pause()
+        sock.on("data", received.append)
+        net.set_timeout(check, 200, sock)
+
+    def check(sock):
+        log["buffered"] = sock.readable_length
+        log["writer backlog"] = pair.client.writable_length
+        sock.resume()
+        sock.on("end", lambda: (sock.end(), pair.server.close()))
+
+    pair = Pair(on_server)
+    c = pair.client
+    results = []
+
+    def write_all():
+        chunk = 65536
+        for i in range(0, n, chunk):
+            results.append(c.write(data[i:i + chunk]))
+        c.end()
+
+    c.on("connect", write_all)
+    run_loop(timeout=15)
+    assert results[-1] is False
+    assert log["buffered"] <= 16384 + 65536
+    assert log["writer backlog"] > 0
+    assert b"".join(received) == data
+
+
+# -- paused mode: read(), 'readable', unshift ------------------------------------
+
+def test_read_and_readable_in_paused_mode():
+    log = []
+
+    def on_server(sock):
+        sock.write(b"0123456789")
+        sock.on("data", lambda d: sock.end(b"ABC") if d == b"more" else None)
+
+    pair = Pair(on_server)
+    c = pair.client
+    state = {"asked": False}
+
+    def on_readable():
+        if not state["asked"]:
+            if c.readable_length < 10:
+                return
+            log.append(("read100", c.read(100)))  # more than buffered, not ended: None
+            log.append(("read4", c.read(4)))
+            log.append(("read()", c.read()))
+            log.append(("again", c.read()))
+            state["asked"] = True
+            c.write(b"more")
+        else:
+            while True:
+                chunk = c.read()
+                if chunk is None:
+                    break
+                log.append(("tail", chunk))
+
+    c.on("readable", on_readable)
+    c.on("end", lambda: (log.append("end"), pair.server.close()))
+    run_loop()
+    assert log[:4] == [("read100", None), ("read4", b"0123"), ("read()", b"456789"), ("again", None)]
+    assert b"".join(e[1] for e in log[4:] if isinstance(e, tuple)) == b"ABC"
+    assert log[-1] == "end"
+
+
+def test_read_size_at_end_returns_the_rest():
+    log = []
+    pair = Pair(lambda s: s.end(b"xyz"))
+    c = pair.client
+
+    def on_readable():
+        chunk = c.read(100)
+        log.append(chunk)
+
+    c.on("readable", on_readable)
+    c.on("end", lambda: pair.server.close())
+    run_loop()
+    assert b"".join(x for x in log if x is not None) == b"xyz"
+
+
+def test_unshift_puts_data_back_in_front():
+    log = []
+
+    def on_server(sock):
+        sock.end(b"HEADERbody")
+
+    pair = Pair(on_server)
+    c = pair.client
+    done = []
+
+    def on_readable():
+        if done:
+            while c.read() is not None:
+                pass
+            return
+        if c.readable_length < 10:
+            return
+        head = c.read(6)
+        log.append(head)
+        c.unshift(b"XY")
+        log.append(c.readable_length)
+        log.append(c.read())
+        done.append(True)
+
+    c.on("readable", on_readable)
+    c.on("end", lambda: pair.server.close())
+    run_loop()
+    assert log == [b"HEADER", 6, b"XYbody"]
+
+
+def test_unshift_then_flowing_delivers_unshifted_first():
+    got = []
+
+    def on_server(sock):
+        sock.end(b"world")
+
+    pair = Pair(on_server)
+    c = pair.client
+
+    def on_readable():
+        if c.readable_length < 5:
+            return
+        c.remove_listener("readable", on_readable)
+        first = c.read()
+        c.unshift(first)
+        c.unshift(b"hello ")
+        c.on("data", got.append)
+        c.resume()
+
+    c.on("readable", on_readable)
+    c.on("end", lambda: pair.server.close())
+    run_loop()
+    assert b"".join(got) == b"hello world"
+
+
+def test_resume_without_data_listener_discards_and_ends():
+    log = []
+
+    def on_server(sock):
+        assert sock.resume() is sock
+        sock.on("end", lambda: (log.append("server end"), pair.server.close()))
+
+    pair = Pair(on_server)
+    pair.client.end(b"x" * 100000)
+    pair.client.resume()
+    run_loop()
+    assert log == ["server end"]
+
+
+def test_fin_emits_end_without_any_reader():
+    # API.md: with nothing buffered, a FIN emits 'end' even when nobody reads
+    log = []
+
+    def on_server(sock):
+        sock.on("end", lambda: log.append("end"))
+        sock.on("close", lambda e: (log.append("close"), pair.server.close()))
+
+    pair = Pair(on_server)
+    pair.client.end()
+    pair.client.resume()
+    run_loop()
+    assert log == ["end", "close"]
+
+
+# -- encodings ------------------------------------------------------------------------
+
+PIECES = [b"\xe2", b"\x82", b"\xac\x41\xf0\x9f", b"\x98\x80"]  # "€A😀" cut mid-character
+
+
+def send_pieces(sock):
+    sock.set_no_delay(True)
+    pieces = list(PIECES)
+
+    def step():
+        if pieces:
+            sock.write(pieces.pop(0))
+            net.set_timeout(step, 10)
+        else:
+            sock.end()
+
+    step()
+
+
+@pytest.mark.parametrize("encoding,expected", [
+    ("utf8", "€A😀"),
+    ("utf-8", "€A😀"),
+    ("hex", b"".join(PIECES).hex()),
+    ("base64", base64.b64encode(b"".join(PIECES)).decode()),
+])
+def test_set_encoding_decodes_characters_split_across_chunks(encoding, expected):
+    # node: utf8 chunks ["€A","😀"]; hex per chunk; base64 "4oKsQfCf","mIA="
+    pair = Pair(send_pieces)
+    c = pair.client
+    assert c.set_encoding(encoding) is c
+    chunks = []
+    c.on("data", chunks.append)
+    c.on("end", lambda: pair.server.close())
+    run_loop()
+    assert all(isinstance(ch, str) for ch in chunks)
+    assert "".join(chunks) == expected
+    if encoding.startswith("utf"):
+        assert "\ufffd" not in "".join(chunks)
+
+
+def test_set_encoding_after_data_buffered():
+    pair = Pair(lambda s: s.end("héllo".encode("utf8")))
+    c = pair.client
+    chunks = []
+
+    def later():
+        c.set_encoding("utf8")
+        c.on("data", chunks.append)
+
+    net.set_timeout(later, 30)
+    c.on("end", lambda: pair.server.close())
+    run_loop()
+    assert "".join(chunks) == "héllo"
+
+
+def test_set_encoding_latin1_and_base64url():
+    data = bytes([0xff, 0xfe, 0x41, 0xe9])
+    results = {}
+    for enc in ("latin1", "base64url"):
+        pair = Pair(lambda s: s.end(data))
+        c = pair.client
+        c.set_encoding(enc)
+        chunks = []
+        c.on("data", chunks.append)
+        c.on("end", lambda chunks=chunks, enc=enc, pair=pair: (
+            results.__setitem__(enc, "".join(chunks)), pair.server.close()))
+    run_loop()
+    assert results["latin1"] == data.decode("latin1")
+    assert results["base64url"] == base64.urlsafe_b64encode(data).decode().rstrip("=")
+
+
+# -- writing ----------------------------------------------------------------------------
+
+def collecting_server(store):
+    def on_server(sock):
+        sock.on("data", store.append)
+        sock.on("end", lambda: (sock.end(), None))
+    return on_server
+
+
+def test_write_accepts_str_bytes_bytearray_memoryview_and_encodings():
+    received = []
+    pair = Pair(collecting_server(received))
+    c = pair.client
+    pair.close_server_when_client_closes()
+    c.resume()
+    assert c.write(b"b;") is True
+    assert c.write(bytearray(b"ba;")) is True
+    assert c.write(memoryview(b"xmvx")[1:3]) is True
+    assert c.write("h\u00e9;") is True  # utf8 default
+    assert c.write("\u00e9;", "latin1") is True
+    assert c.write("68693b", "hex") is True
+    assert c.write("aGk7", "base64") is True
+    assert c.write("A;", "ascii") is True
+    assert c.write("\u00e9", encoding="ucs2") is True
+    c.end()
+    run_loop()
+    assert b"".join(received) == (b"b;ba;mv" + "h\u00e9;".encode() + b"\xe9;" + b"hi;" + b"hi;"
+                                  + b"A;" + "\u00e9".encode("utf-16-le"))
+
+
+def test_write_snapshots_bytearray_while_connecting_and_connected():
+    received = []
+    pair = Pair(collecting_server(received))
+    c = pair.client
+    pair.close_server_when_client_closes()
+    c.resume()
+    buf = bytearray(b"first;")
+    c.write(buf)  # still connecting: buffered
+    buf[:] = b"XXXXXX"
+
+    def on_connect():
+        buf2 = bytearray(b"second;")
+        c.write(buf2)
+        buf2[:] = b"YYYYYYY"
+        big = bytearray(b"z" * 4 * 1024 * 1024)
+        c.write(big)  # too big to go out at once: queued
+        big[:] = b"Q" * len(big)
+        c.end()
+
+    c.on("connect", on_connect)
+    run_loop()
+    data = b"".join(received)
+    assert data == b"first;second;" + b"z" * 4 * 1024 * 1024
+
+
+def test_write_returns_false_at_high_water_mark_then_drain():
+    # node: new Socket({highWaterMark: 1024}) while connecting: write(1023) -> true,
+    # write(1) -> false (writableLength 1024), then 'drain' with writableLength 0
+    received = []
+    pair = Pair(collecting_server(received), client_options={"high_water_mark": 1024})
+    c = pair.client
+    pair.close_server_when_client_closes()
+    c.resume()
+    log = []
+    assert c.writable_high_water_mark == 1024
+    log.append(c.write(b"a" * 1023))
+    log.append(c.writable_length)
+    log.append(c.write(b"b"))
+    log.append(c.writable_length)
+    log.append(c.writable_need_drain)
+    c.on("drain", lambda: (log.append(("drain", c.writable_length)), c.end()))
+    run_loop()
+    assert log == [True, 1023, False, 1024, True, ("drain", 0)]
+    assert b"".join(received) == b"a" * 1023 + b"b"
+
+
+def test_write_over_high_water_mark_when_connected():
+    received = []
+    pair = Pair(collecting_server(received))
+    c = pair.client
+    pair.close_server_when_client_closes()
+    c.resume()
+    log = []
+
+    def on_connect():
+        log.append(c.write(b"small"))
+        # As node 20: a chunk the kernel takes at once leaves nothing buffered, so
+        # even one at the mark returns True and no 'drain' follows.
+        log.append(c.write(b"x" * 16384))
+        log.append(c.writable_length)
+        c.on("drain", lambda: log.append("drain"))
+        c.end()
+
+    c.on("connect", on_connect)
+    run_loop()
+    assert log == [True, True, 0]
+    assert b"".join(received) == b"small" + b"x" * 16384
+
+
+def test_writable_length_counts_pending_chunks():
+    received = []
+    pair = Pair(collecting_server(received))
+    c = pair.client
+    pair.close_server_when_client_closes()
+    c.resume()
+    lengths = [c.writable_length]
+    c.write(b"12345")
+    lengths.append(c.writable_length)
+    c.write("678")
+    lengths.append(c.writable_length)
+    done = []
+    c.on("connect", lambda: lengths.append(("connected", c.writable_length)))
+    c.end(callback=lambda err: (done.append(err), lengths.append(("finished", c.writable_length))))
+    run_loop()
+    assert lengths[:3] == [0, 5, 8]
+    assert lengths[-1] == ("finished", 0)
+    assert done == [None]
+    assert b"".join(received) == b"12345678"
+
+
+def test_write_callbacks_called_with_none_in_order():
+    received = []
+    pair = Pair(collecting_server(received))
+    c = pair.client
+    pair.close_server_when_client_closes()
+    c.resume()
+    calls = []
+    c.write(b"a", lambda err: calls.append(("a", err)))  # encoding position
+    c.write(b"b", None, lambda err: calls.append(("b", err)))
+    c.write("c", "utf8", lambda err: calls.append(("c", err)))
+
+    def on_connect():
+        c.write(b"d", callback=lambda err: calls.append(("d", err)))
+        c.write(b"e" * 1000000, callback=lambda err: calls.append(("e", err)))
+        c.end(b"f", callback=lambda err: calls.append(("end", err)))
+
+    c.on("connect", on_connect)
+    run_loop()
+    assert calls == [("a", None), ("b", None), ("c", None), ("d", None), ("e", None), ("end", None)]
+    assert b"".join(received) == b"abcd" + b"e" * 1000000 + b"f"
+
+
+def test_cork_uncork():
+    received = []
+    pair = Pair(collecting_server(received))
+    c = pair.client
+    pair.close_server_when_client_closes()
+    c.resume()
+    calls = []
+
+    def on_connect():
+        c.cork()
+        assert c.writable_corked == 1
+        c.write(b"one ", lambda err: calls.append(err))
+        c.write(b"two ", lambda err: calls.append(err))
+        c.cork()
+        c.write("three", lambda err: calls.append(err))
+        log.append(c.writable_length)
+        c.uncork()
+        log.append(c.writable_corked)
+        c.uncork()
+        log.append(c.writable_corked)
+        c.end()
+
+    log = []
+    c.on("connect", on_connect)
+    run_loop()
+    assert b"".join(received) == b"one two three"
+    assert calls == [None, None, None]
+    assert log == [13, 1, 0]
+
+
+def test_end_uncorks():
+    received = []
+    pair = Pair(collecting_server(received))
+    c = pair.client
+    pair.close_server_when_client_closes()
+    c.resume()
+
+    def on_connect():
+        c.cork()
+        c.write(b"corked ")
+        c.end(b"then ended")
+
+    c.on("connect", on_connect)
+    run_loop()
+    assert b"".join(received) == b"corked then ended"
+
+
+# -- end, finish, half-open ------------------------------------------------------------
+
+def test_end_with_data_and_callback_then_finish_end_close():
+    log = []
+
+    def on_server(sock):
+        sock.on("data", lambda d: log.append(("server data", d)))
+        sock.on("end", lambda: log.append("server end"))
+
+    pair = Pair(on_server)
+    c = pair.client
+    c.on("finish", lambda: log.append("finish"))
+    c.on("end", lambda: log.append("end"))
+    c.on("close", lambda had_error: (log.append(("close", had_error)), pair.server.close()))
+    c.resume()
+    ret = c.end(b"last words", callback=lambda err: log.append(("end cb", err)))
+    assert ret is c
+    run_loop()
+    assert ("server data", b"last words") in log
+    assert log.index(("end cb", None)) >= 0
+    assert log.index("finish") < log.index(("close", False))
+    assert log.index("end") < log.index(("close", False))
+    assert log[-1] == ("close", False)
+    assert c.writable_finished is True and c.writable_ended is True
+
+
+def test_end_callback_only_form():
+    log = []
+    pair = Pair(lambda s: s.resume())
+    c = pair.client
+    c.resume()
+    c.on("close", lambda e: pair.server.close())
+    c.end(lambda err: log.append(err))
+    run_loop()
+    assert log == [None]
+
+
+def test_end_with_str_and_encoding():
+    received = []
+    pair = Pair(collecting_server(received))
+    c = pair.client
+    pair.close_server_when_client_closes()
+    c.resume()
+    c.end("6869", "hex")
+    run_loop()
+    assert b"".join(received) == b"hi"
+
+
+def test_half_open_off_socket_ends_after_peer_fin():
+    log = []
+
+    def on_server(sock):
+        sock.end(b"server says bye")
+
+    pair = Pair(on_server)
+    c = pair.client
+    c.on("data", lambda d: log.append("data"))
+    c.on("end", lambda: log.append(("end", c.writable)))
+    c.on("finish", lambda: log.append("finish"))
+    c.on("close", lambda had_error: (log.append(("close", had_error)), pair.server.close()))
+    run_loop()
+    # node (allowHalfOpen false): 'end' then the socket ends itself: 'finish', 'close'
+    assert log[0] == "data"
+    assert log[1][0] == "end"
+    assert log[2:] == ["finish", ("close", False)]
+
+
+def test_half_open_on_socket_can_write_after_peer_fin():
+    log = []
+    received = []
+
+    def on_server(sock):
+        sock.on("data", received.append)
+        sock.on("end", lambda: log.append("server end"))
+        sock.end(b"bye from server")
+
+    pair = Pair(on_server, client_options={"allow_half_open": True})
+    c = pair.client
+    assert c.allow_half_open is True
+    c.on("data", lambda d: None)
+
+    def on_end():
+        log.append(("end", c.writable, c.ready_state))
+        net.set_timeout(lambda: c.end(b"client still talking"), 10)
+
+    c.on("end", on_end)
+    c.on("finish", lambda: log.append("finish"))
+    c.on("close", lambda had_error: (log.append(("close", had_error)), pair.server.close()))
+    run_loop()
+    assert log[0] == ("end", True, "writeOnly")
+    assert "finish" in log and "server end" in log
+    assert log[-1] == ("close", False)
+    assert b"".join(received) == b"client still talking"
+
+
+# -- write errors ----------------------------------------------------------------------
+
+def test_write_after_end_errors_through_callback_and_error_event():
+    # node: cb(ERR_STREAM_WRITE_AFTER_END), then 'error' with the same code, 'close'
+    log = []
+    pair = Pair(lambda s: s.resume())
+    c = pair.client
+    c.resume()
+    c.on("error", lambda err: log.append(("error", type(err), errcode(err))))
+    c.on("close", lambda had_error: (log.append(("close", had_error)), pair.server.close()))
+
+    def on_connect():
+        c.end()
+        ret = c.write(b"too late", lambda err: log.append(("cb", type(err), errcode(err))))
+        log.append(("returned", ret))
+
+    c.on("connect", on_connect)
+    run_loop()
+    assert log[0] == ("returned", False)
+    assert log[1] == ("cb", RuntimeError, "ERR_STREAM_WRITE_AFTER_END")
+    assert log[2] == ("error", RuntimeError, "ERR_STREAM_WRITE_AFTER_END")
+    assert log[-1] == ("close", True)
+
+
+def test_write_after_destroy_only_reaches_the_callback():
+    # node 20: cb(ERR_STREAM_DESTROYED), no 'error'
+    log = []
+    pair = Pair(lambda s: s.resume())
+    c = pair.client
+    c.on("error", lambda err: log.append(("error", err)))
+    c.on("close", lambda had_error: (log.append(("close", had_error)), pair.server.close()))
+
+    def on_connect():
+        c.destroy()
+        ret = c.write(b"x", lambda err: log.append(("cb", type(err), errcode(err))))
+        log.append(("returned", ret))
+
+    c.on("connect", on_connect)
+    run_loop()
+    assert ("returned", False) in log
+    assert ("cb", RuntimeError, "ERR_STREAM_DESTROYED") in log
+    assert not any(e[0] == "error" for e in log)
+    assert log[-1] == ("close", False)
+
+
+def test_pending_writes_fail_when_destroyed_while_connecting():
+    # node 20: write('one', cb1); write('two', cb2); end(cb3); destroy() while
+    # connecting -> each callback gets ERR_SOCKET_CLOSED_BEFORE_CONNECTION, no 'error',
+    # 'close'(false)
+    log = []
+    server, port = listen_server()
+    c = net.connect(port, HOST)
+    c.write(b"one", lambda err: log.append(("cb1", errcode(err))))
+    c.write(b"two", lambda err: log.append(("cb2", errcode(err))))
+    c.end(callback=lambda err: log.append(("end cb", errcode(err))))
+    c.on("error", lambda err: log.append(("error", err)))
+    c.on("close", lambda e: (log.append(("close", e)), server.close()))
+    c.destroy()
+    run_loop()
+    assert log == [("cb1", "ERR_SOCKET_CLOSED_BEFORE_CONNECTION"),
+                   ("cb2", "ERR_SOCKET_CLOSED_BEFORE_CONNECTION"),
+                   ("end cb", "ERR_SOCKET_CLOSED_BEFORE_CONNECTION"),
+                   ("close", False)]
+
+
+def test_write_none_and_bad_types_raise():
+    s = net.Socket()
+    with pytest.raises(TypeError) as info:
+        s.write(None)
+    assert errcode(info.value) == "ERR_STREAM_NULL_VALUES"
+    for bad in (123, 1.5, object(), ["a"]):
+        with pytest.raises(TypeError) as info:
+            s.write(bad)
+        assert errcode(info.value) == "ERR_INVALID_ARG_TYPE"
+    s.destroy()
+    run_loop()
+
+
+# -- pipe ---------------------------------------------------------------------------
+
+def test_pipe_echo_with_end_propagation_and_backpressure():
+    n = 8 * 1024 * 1024
+    data = big_pattern(n)
+    pipe_ret = []
+    pair = Pair(lambda s: pipe_ret.append(s.pipe(s) is s))
+    c = pair.client
+    received = []
+    log = []
+    writes = []
+
+    def on_connect():
+        writes.append(c.write(data))
+        c.end()
+        c.pause()  # a slow reader: let the echo back up first
+        net.set_timeout(lambda: (log.append(("echo backlog", pair.server_sock.writable_length)),
+                                 c.on("data", received.append), c.resume()), 200)
+
+    c.on("connect", on_connect)
+    c.on("end", lambda: log.append("end"))
+    c.on("close", lambda had_error: (log.append(("close", had_error)), pair.server.close()))
+    run_loop(timeout=15)
+    assert pipe_ret == [True]
+    assert writes == [False]
+    assert b"".join(received) == data
+    assert log[-2:] == ["end", ("close", False)]
+
+
+def test_pipe_between_two_connections_in_order():
+    # client -> A (server) -pipe-> B (connection to a second server) -> sink
+    n = 4 * 1024 * 1024
+    data = big_pattern(n)
+    sink = []
+    done = []
+
+    def on_sink(sock):
+        sock.pause()
+        sock.on("end", lambda: (done.append(True), sock.end(), sink_server.close()))
+        net.set_timeout(lambda: (sock.on("data", sink.append), sock.resume()), 100)
+
+    sink_server, sink_port = listen_server(on_sink)
+
+    def on_a(sock):
+        upstream = net.connect(sink_port, HOST)
+        upstream.resume()
+        sock.pipe(upstream)
+
+    a_server, a_port = listen_server(on_a)
+    client = net.connect(a_port, HOST)
+    client.resume()
+    client.on("close", lambda e: a_server.close())
+    chunk = 100000
+    for i in range(0, n, chunk):
+        client.write(data[i:i + chunk])
+    client.end()
+    run_loop(timeout=15)
+    assert done == [True]
+    assert b"".join(sink) == data
+
+
+def test_pipe_end_false_leaves_destination_open():
+    log = []
+    received = []
+
+    def on_server(sock):
+        sock.on("data", received.append)
+        sock.on("end", lambda: log.append("server end"))
+
+    pair = Pair(on_server)
+    c = pair.client
+    c.resume()
+
+    def dest_still_open():
+        log.append(("dest writable", c.writable))
+        c.end(b" + own end")
+
+    def on_src(src):
+        src.pipe(c, end=False)
+        src.on("end", lambda: net.set_timeout(dest_still_open, 5))
+        src.on("close", lambda e: src_server.close())
+
+    src_server, src_port = listen_server(on_src)
+    feeder = net.connect(src_port, HOST)
+    feeder.resume()
+    feeder.end(b"piped")
+    c.on("close", lambda e: pair.server.close())
+    run_loop()
+    assert ("dest writable", True) in log
+    assert b"".join(received) == b"piped + own end"
+
+
+def test_unpipe_stops_the_flow():
+    # node: after src.unpipe(dest) the source is paused (readableFlowing false) and
+    # nothing more reaches dest
+    log = []
+    dest_received = []
+
+    def on_dest(sock):
+        sock.on("data", dest_received.append)
+        sock.on("end", lambda: (log.append("dest end"), sock.end()))
+
+    dest_server, dest_port = listen_server(on_dest)
+    dest = net.connect(dest_port, HOST)
+    dest.resume()
+    dest.on("close", lambda e: dest_server.close())
+
+    def on_src(src):
+        src.pipe(dest)
+
+        def first(d):
+            if d.startswith(b"first"):
+                src.unpipe(dest)
+                log.append(("after unpipe", src.readable_flowing, src.is_paused()))
+                feeder.write(b"second")
+                net.set_timeout(finish, 100, src)
+
+        src.on("data", first)
+
+    def finish(src):
+        src.remove_all_listeners("data")
+        log.append(("buffered in src", src.readable_length))
+        dest.end()
+        src.resume()
+        src.on("end", lambda: src.end())
+
+    src_server, src_port = listen_server(on_src)
+    feeder = net.connect(src_port, HOST)
+    feeder.resume()
+    feeder.on("close", lambda e: src_server.close())
+    feeder.write(b"first")
+    net.set_timeout(lambda: feeder.end(), 300)
+    run_loop()
+    assert b"".join(dest_received) == b"first"
+    assert ("after unpipe", False, True) in log
+    assert ("buffered in src", 6) in log
+
+
+EVENTS = ("data", "end", "unpipe", "error", "close", "finish", "drain")
+
+
+@pytest.mark.parametrize("how", ["unpipe(dest)", "unpipe()"])
+def test_unpipe_removes_the_pipe_listeners(how):
+    # node: a.pipe(b); a.unpipe(b) leaves every listener count as before the pipe,
+    # and a paused (readableFlowing false)
+    a, b = net.Socket(), net.Socket()
+    before = ({e: a.listener_count(e) for e in EVENTS}, {e: b.listener_count(e) for e in EVENTS})
+    assert a.pipe(b) is b
+    if how == "unpipe()":
+        assert a.unpipe() is a
+    else:
+        assert a.unpipe(b) is a
+    after = ({e: a.listener_count(e) for e in EVENTS}, {e: b.listener_count(e) for e in EVENTS})
+    assert after == before
+    assert a.is_paused() is True and a.readable_flowing is False
+    a.destroy()
+    b.destroy()
+    run_loop()
+
+
+def test_unpipe_all_without_argument():
+    log = []
+    pair = Pair(lambda s: (s.pipe(s), s.unpipe(), log.append(s.is_paused()),
+                           s.on("end", lambda: s.end()), s.resume()))
+    c = pair.client
+    got = []
+    c.on("data", got.append)
+    c.on("close", lambda e: pair.server.close())
+    c.end(b"not echoed")
+    run_loop()
+    assert got == []
+    assert log == [True]
+
+
+# -- set_timeout --------------------------------------------------------------------
+
+def test_timeout_fires_once_per_idle_period():
+    log = []
+    pair = Pair(lambda s: s.resume())
+    c = pair.client
+    c.resume()
+    assert c.set_timeout(20) is c
+    c.on("timeout", lambda: log.append("timeout"))
+
+    def finish():
+        c.end()
+        c.on("close", lambda e: pair.server.close())
+
+    c.on("connect", lambda: net.set_timeout(finish, 300))
+    run_loop()
+    assert log == ["timeout"]  # 300 ms idle: still only one
+
+
+def test_timeout_rearmed_after_activity():
+    log = []
+
+    def on_server(sock):
+        sock.on("data", lambda d: log.append(("server got", d)))
+
+    pair = Pair(on_server)
+    c = pair.client
+    c.resume()
+    c.set_timeout(30)
+
+    def on_timeout():
+        log.append("timeout")
+        if log.count("timeout") == 1:
+            c.write(b"activity")  # re-arms
+        else:
+            c.end()
+            c.on("close", lambda e: pair.server.close())
+
+    c.on("timeout", on_timeout)
+    run_loop()
+    assert log.count("timeout") == 2
+    assert ("server got", b"activity") in log
+
+
+def test_timeout_pushed_back_by_reads():
+    # the peer talks every 10 ms for ~200 ms; a 500 ms timeout must not fire meanwhile
+    log = []
+
+    def on_server(sock):
+        count = [0]
+
+        def talk():
+            count[0] += 1
+            if count[0] <= 20:
+                sock.write(b".")
+            else:
+                net.clear_interval(iv)
+                log.append("peer stopped")
+
+        iv = net.set_interval(talk, 10)
+        sock.on("close", lambda e: net.clear_interval(iv))
+
+    pair = Pair(on_server)
+    c = pair.client
+    c.on("data", lambda d: None)
+    c.set_timeout(500)
+    c.on("timeout", lambda: (log.append("timeout"), c.end(), pair.server.close()))
+    run_loop()
+    assert log == ["peer stopped", "timeout"]
+
+
+def test_timeout_pushed_back_by_writes():
+    log = []
+    pair = Pair(lambda s: s.resume())
+    c = pair.client
+    c.resume()
+    c.set_timeout(500)
+    count = [0]
+
+    def talk():
+        count[0] += 1
+        if count[0] <= 20:
+            c.write(b".")
+        else:
+            net.clear_interval(iv)
+            log.append("stopped writing")
+
+    iv = net.set_interval(talk, 10)
+    c.on("timeout", lambda: (log.append("timeout"), c.end(), pair.server.close()))
+    run_loop()
+    assert log == ["stopped writing", "timeout"]
+
+
+def test_set_timeout_zero_disables():
+    log = []
+    pair = Pair(lambda s: s.resume())
+    c = pair.client
+    c.resume()
+    c.set_timeout(20)
+    c.on("timeout", lambda: log.append("timeout"))
+    assert c.set_timeout(0) is c
+    # node: socket.timeout is 0 after setTimeout(0)
+    log.append(("timeout prop", c.timeout))
+    c.on("connect", lambda: net.set_timeout(lambda: (c.end(), pair.server.close()), 150))
+    run_loop()
+    assert log == [("timeout prop", 0)]
+
+
+def test_set_timeout_callback_form():
+    # node: setTimeout(ms, cb) adds cb as a once('timeout') listener
+    log = []
+    pair = Pair(lambda s: s.resume())
+    c = pair.client
+    c.resume()
+    cb = lambda: (log.append("cb"), net.set_timeout(finish, 1))  # noqa: E731
+    assert c.set_timeout(20, cb) is c
+    assert c.listeners("timeout") == [cb]
+
+    def finish():
+        log.append(("listeners after firing", len(c.listeners("timeout"))))
+        c.end()
+        c.on("close", lambda e: pair.server.close())
+
+    run_loop()
+    assert log == ["cb", ("listeners after firing", 0)]
+
+
+def test_set_timeout_zero_with_callback_removes_it():
+    # node: setTimeout(0, cb) removes the listener cb
+    log = []
+    pair = Pair(lambda s: s.resume())
+    c = pair.client
+    c.resume()
+    cb = lambda: log.append("cb")  # noqa: E731
+    c.set_timeout(20, cb)
+    c.set_timeout(0, cb)
+    assert c.listeners("timeout") == []
+    c.on("connect", lambda: net.set_timeout(lambda: (c.end(), pair.server.close()), 100))
+    run_loop()
+    assert log == []
+
+
+def test_timeout_does_not_close_the_socket():
+    log = []
+    pair = Pair(lambda s: s.resume())
+    c = pair.client
+    c.resume()
+    c.set_timeout(10)
+
+    def on_timeout():
+        log.append(("timeout", c.destroyed, c.ready_state))
+        c.end()
+        c.on("close", lambda e: pair.server.close())
+
+    c.once("timeout", on_timeout)
+    run_loop()
+    assert log == [("timeout", False, "open")]
+
+
+# -- large transfer -------------------------------------------------------------------
+
+@pytest.mark.timeout(60)
+def test_large_transfer_byte_exact_both_ways():
+    n = 12 * 1024 * 1024 + 12345
+    data = big_pattern(n)
+    digest = hashlib.sha256(data).hexdigest()
+    server_side = {"hash": hashlib.sha256(), "n": 0}
+
+    def on_server(sock):
+        def on_data(d):
+            server_side["hash"].update(d)
+            server_side["n"] += len(d)
+        sock.on("data", on_data)
+        sock.on("end", lambda: sock.end(data))  # and send it all back
+
+    pair = Pair(on_server)
+    c = pair.client
+    back = {"hash": hashlib.sha256(), "n": 0}
+
+    def on_back(d):
+        back["hash"].update(d)
+        back["n"] += len(d)
+
+    c.on("data", on_back)
+    c.on("close", lambda e: pair.server.close())
+    rnd = random.Random(7)
+    i = 0
+    while i < n:
+        size = rnd.choice((1, 100, 4096, 65536, 300000))
+        c.write(data[i:i + size])
+        i += size
+    c.end()
+    run_loop(timeout=50)
+    assert server_side["n"] == n
+    assert server_side["hash"].hexdigest() == digest
+    assert back["n"] == n
+    assert back["hash"].hexdigest() == digest
+    assert c.bytes_written == n
+    assert c.bytes_read == n
