@@ -12,10 +12,12 @@ pkg-config --exists libuv 2>/dev/null || missing+=(libuv1-dev)
 command -v pkg-config >/dev/null 2>&1 || missing+=(pkg-config)
 command -v cc >/dev/null 2>&1 || missing+=(gcc)
 "$PYTHON" -c 'import venv, ensurepip' >/dev/null 2>&1 || missing+=(python3-venv)
-"$PYTHON" - <<'PY' >/dev/null 2>&1 || missing+=(python3-dev)
+dev=python3-dev
+"$PYTHON" -c 'import sys; sys.exit(0 if hasattr(sys, "pypy_version_info") else 1)' && dev=pypy3-dev
+"$PYTHON" - <<'PY' >/dev/null 2>&1 || missing+=($dev)
 import os, sys, sysconfig
 inc = sysconfig.get_paths()["include"]
-sys.exit(0 if os.path.exists(os.path.join(inc, "Python.h")) or hasattr(sys, "pypy_version_info") else 1)
+sys.exit(0 if os.path.exists(os.path.join(inc, "pyconfig.h")) else 1)
 PY
 if [ ${#missing[@]} -gt 0 ]; then
   if command -v apt-get >/dev/null 2>&1 && [ "$(id -u)" = 0 ]; then
