@@ -13,7 +13,7 @@ exception escaping either is recorded on the loop, which stops; `Loop.run` re-ra
 from __future__ import annotations
 
 import threading
-from typing import Any, List, Optional
+from typing import Any, List, Optional, Tuple
 
 from ._uv import ffi, lib
 
@@ -34,6 +34,16 @@ def register(obj: Any) -> int:
 def release(slot: int) -> None:
     _objects[slot] = None
     _free_slots.append(slot)
+
+
+def open_handle(owner: Any, loop: Any, kind: int) -> Tuple[Any, int]:
+    """A new libuv handle of `kind` on `loop` whose callbacks go to `owner`."""
+    slot = register(owner)
+    handle = lib.pn_handle_new(loop._ptr, kind, slot)
+    if handle == ffi.NULL:
+        release(slot)
+        raise MemoryError("libuv handle")
+    return handle, slot
 
 
 def live_objects() -> List[Any]:

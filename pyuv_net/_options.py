@@ -77,19 +77,25 @@ def _merge(positional_options: Optional[Dict[Any, Any]], kwargs: Dict[str, Any],
     return options
 
 
-def _pop_callback(args: Sequence[Any]) -> Tuple[list, Optional[Callable[..., Any]]]:
+def _split_callback(args: Sequence[Any], kwargs: Dict[str, Any],
+                    names: Tuple[str, ...]) -> Tuple[list, Optional[Callable[..., Any]]]:
+    """The positional arguments without the callback, and the callback: the last
+    positional if callable, or a keyword among `names`."""
+    callback = None
+    for name in names:
+        callback = kwargs.pop(name, None) or callback
     rest = list(args)
     if rest and callable(rest[-1]) and not isinstance(rest[-1], type):
-        return rest[:-1], rest.pop()
-    return rest, None
+        callback = callback or rest.pop()
+    if callback is not None and not callable(callback):
+        raise type_error("ERR_INVALID_ARG_TYPE", "the callback must be callable. Received " + describe(callback))
+    return rest, callback
 
 
 def normalize_connect(args: Sequence[Any], kwargs: Dict[str, Any]) -> Tuple[Dict[str, Any], Optional[Callable[..., Any]]]:
     """connect(port, host='localhost', cb) | connect(path, cb) | connect(options, cb)
     | connect(**options) -> (options, connect_listener)."""
-    callback = kwargs.pop("connect_listener", None) or kwargs.pop("callback", None)
-    rest, positional_cb = _pop_callback(args)
-    callback = callback or positional_cb
+    rest, callback = _split_callback(args, kwargs, ("connect_listener", "callback"))
     options: Dict[str, Any] = {}
     if rest:
         first = rest[0]
@@ -102,8 +108,6 @@ def normalize_connect(args: Sequence[Any], kwargs: Dict[str, Any]) -> Tuple[Dict
             if len(rest) > 1 and isinstance(rest[1], str):
                 options["host"] = rest[1]
     options = _merge(options, kwargs, CONNECT_OPTIONS, "connect")
-    if callback is not None and not callable(callback):
-        raise type_error("ERR_INVALID_ARG_TYPE", "connect_listener must be callable")
     return options, callback
 
 
@@ -161,9 +165,7 @@ def check_connect_options(options: Dict[str, Any]) -> None:
 def normalize_listen(args: Sequence[Any], kwargs: Dict[str, Any]) -> Tuple[Dict[str, Any], Optional[Callable[..., Any]]]:
     """listen(port, host, backlog, cb) | listen(path, backlog, cb) | listen(handle,
     backlog, cb) | listen(options, cb) | listen(**options) -> (options, callback)."""
-    callback = kwargs.pop("callback", None)
-    rest, positional_cb = _pop_callback(args)
-    callback = callback or positional_cb
+    rest, callback = _split_callback(args, kwargs, ("callback",))
     options: Dict[str, Any] = {}
     if rest:
         first = rest[0]

@@ -13,7 +13,7 @@ from ._events import EventEmitter
 from ._loop import Loop, get_loop
 from ._options import normalize_listen, snake_keys, validate_backlog, validate_port
 from ._socket import Socket, _pipe_name, _sockname
-from ._uv import ffi, lib
+from ._uv import lib
 
 __all__ = ["Server", "create_server"]
 
@@ -117,12 +117,8 @@ class Server(EventEmitter):
             self._listen_tcp(ip, port, backlog, flags)
 
     def _new_handle(self, kind: int) -> None:
-        slot = _dispatch.register(self)
-        handle = lib.pn_handle_new(self._loop._ptr, kind, slot)
-        if handle == ffi.NULL:
-            _dispatch.release(slot)
-            raise MemoryError("libuv handle")
-        self._handle, self._slot, self._kind = handle, slot, kind
+        self._handle, self._slot = _dispatch.open_handle(self, self._loop, kind)
+        self._kind = kind
 
     def _drop_handle(self) -> None:
         if self._handle is not None:
@@ -200,12 +196,7 @@ class Server(EventEmitter):
         opts = self._options
         sock = Socket(allow_half_open=opts["allow_half_open"], high_water_mark=opts["high_water_mark"],
                       loop=self._loop)
-        slot = _dispatch.register(sock)
-        handle = lib.pn_handle_new(self._loop._ptr, self._kind, slot)
-        if handle == ffi.NULL:
-            _dispatch.release(slot)
-            self.emit("error", MemoryError("libuv handle"))
-            return
+        handle, slot = _dispatch.open_handle(sock, self._loop, self._kind)
         err = lib.pn_accept(self._handle, handle)
         if err:  # the peer went away before we got to it
             _dispatch._objects[slot] = _Dropped(self._loop)
@@ -221,12 +212,7 @@ class Server(EventEmitter):
         self.emit("connection", sock)
 
     def _drop(self) -> None:
-        dropped = _Dropped(self._loop)
-        slot = _dispatch.register(dropped)
-        handle = lib.pn_handle_new(self._loop._ptr, self._kind, slot)
-        if handle == ffi.NULL:
-            _dispatch.release(slot)
-            return
+        handle, _ = _dispatch.open_handle(_Dropped(self._loop), self._loop, self._kind)
         info: Dict[str, Any] = {}
         if lib.pn_accept(self._handle, handle) == 0 and self._kind == lib.PN_TCP:
             for prefix, peer in (("local", False), ("remote", True)):

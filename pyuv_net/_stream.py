@@ -185,12 +185,7 @@ class Stream(EventEmitter):
             self._loop.check_thread()
 
     def _new_handle(self, kind: int) -> None:
-        slot = _dispatch.register(self)
-        handle = lib.pn_handle_new(self._loop._ptr, kind, slot)
-        if handle == ffi.NULL:
-            _dispatch.release(slot)
-            raise MemoryError("libuv handle")
-        self._attach(handle, slot)
+        self._attach(*_dispatch.open_handle(self, self._loop, kind))
 
     def _attach(self, handle: Any, slot: int) -> None:
         self._handle = handle

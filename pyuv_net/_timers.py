@@ -8,7 +8,7 @@ from typing import Any, Callable, Optional
 from . import _dispatch
 from ._errors import describe, type_error
 from ._loop import Loop, get_loop
-from ._uv import ffi, lib
+from ._uv import lib
 
 __all__ = ["Timer", "Immediate", "set_timeout", "set_interval", "set_immediate",
            "clear_timeout", "clear_interval", "clear_immediate"]
@@ -53,14 +53,9 @@ class Timer:
 
     def _start(self) -> None:
         if self._handle is None:
-            slot = _dispatch.register(self)
-            handle = lib.pn_handle_new(self._loop._ptr, lib.PN_TIMER, slot)
-            if handle == ffi.NULL:
-                _dispatch.release(slot)
-                raise MemoryError("uv_timer_init")
-            self._handle = handle
+            self._handle = _dispatch.open_handle(self, self._loop, lib.PN_TIMER)[0]
             if not self._ref:
-                lib.pn_handle_unref(handle)
+                lib.pn_handle_unref(self._handle)
         lib.pn_timer_start(self._handle, self._ms, self._ms if self._repeat else 0)
 
     def _close_handle(self) -> None:
