@@ -52,12 +52,21 @@ struct pn_handle_s {
     uint64_t last_active;
     uint64_t bytes_read;
     uint64_t bytes_written;
+    /* source.pipe(destination) done in C: reads of the source are written to the
+     * destination without entering Python; the source stops reading while the
+     * destination has pipe_hwm bytes or more queued. Both links are cleared when
+     * either handle closes. */
+    pn_handle_t *pipe_dst;
+    pn_handle_t *pipe_src;
+    size_t pipe_hwm;
+    int pipe_paused;
 };
 
 typedef struct {
     uv_write_t req;
     pn_handle_t *h;
     uv_buf_t buf;
+    int from_pipe; /* written by a C pipe: Python does not know of it */
     char data[1];
 } pn_write_req_t;
 
@@ -185,9 +194,12 @@ static void close_idle_timer(pn_handle_t *h) {
     }
 }
 
+static void pipe_unlink_both(pn_handle_t *h);
+
 void pn_handle_close(pn_handle_t *h) {
     if (uv_is_closing(&h->u.handle))
         return;
+    pipe_unlink_both(h);
     close_idle_timer(h);
     uv_close(&h->u.handle, on_part_closed);
 }
@@ -198,6 +210,7 @@ int pn_tcp_close_reset(pn_handle_t *h) {
     int r = uv_tcp_close_reset(&h->u.tcp, on_part_closed);
     if (r != 0)
         return r;
+    pipe_unlink_both(h);
     close_idle_timer(h);
     return 0;
 }
@@ -284,12 +297,33 @@ static void on_alloc(uv_handle_t *hd, size_t suggested, uv_buf_t *buf) {
     buf->len = buf->base != NULL ? PN_SLAB_SIZE : 0;
 }
 
+static ssize_t write_bufs(pn_handle_t *h, const uv_buf_t *bufs, int n, size_t total, int from_pipe);
+
+/* The C pipe's half of a read: write it on, and stop reading while the destination
+ * is full. Returns 0 when done, or -1 to hand the bytes to Python instead (then the
+ * pipe is unlinked and Python's own write reports the error). */
+static int pipe_read(pn_handle_t *h, ssize_t nread, const uv_buf_t *buf) {
+    pn_handle_t *d = h->pipe_dst;
+    uv_buf_t b = uv_buf_init(buf->base, (unsigned int)nread);
+    if (write_bufs(d, &b, 1, (size_t)nread, 1) < 0) {
+        pipe_unlink_both(h);
+        return -1;
+    }
+    if (uv_stream_get_write_queue_size(&d->u.stream) >= d->pipe_hwm && !uv_is_closing(&h->u.handle)) {
+        uv_read_stop(&h->u.stream);
+        h->pipe_paused = 1;
+    }
+    return 0;
+}
+
 static void on_read(uv_stream_t *s, ssize_t nread, const uv_buf_t *buf) {
     pn_handle_t *h = s->data;
     pn_loop_t *loop = h->loop;
     if (nread > 0) {
         h->bytes_read += (uint64_t)nread;
         touch(h);
+        if (h->pipe_dst != NULL && pipe_read(h, nread, buf) == 0)
+            nread = 0;
     }
     /* Python copies the bytes out before returning, so the slab is free again after. */
     if (nread != 0)
@@ -313,14 +347,22 @@ int pn_read_stop(pn_handle_t *h) { return uv_read_stop(&h->u.stream); }
 static void on_written(uv_write_t *req, int status) {
     pn_write_req_t *w = (pn_write_req_t *)req;
     pn_handle_t *h = w->h;
+    int from_pipe = w->from_pipe;
     free(w);
     if (status == 0)
         touch(h);
-    pn_py_written(h->id, status);
+    pn_handle_t *src = h->pipe_src;
+    if (src != NULL && src->pipe_paused && uv_stream_get_write_queue_size(&h->u.stream) < h->pipe_hwm) {
+        src->pipe_paused = 0;
+        uv_read_start(&src->u.stream, on_alloc, on_read);
+    }
+    if (!from_pipe)
+        pn_py_written(h->id, status);
 }
 
 /* Queues bytes [skip, total) of bufs as one write request holding its own copy. */
-static ssize_t queue_tail(pn_handle_t *h, const uv_buf_t *bufs, int n, size_t skip, size_t total) {
+static ssize_t queue_tail(pn_handle_t *h, const uv_buf_t *bufs, int n, size_t skip, size_t total,
+                          int from_pipe) {
     size_t len = total - skip;
     pn_write_req_t *w = malloc(offsetof(pn_write_req_t, data) + len);
     if (w == NULL)
@@ -337,6 +379,7 @@ static ssize_t queue_tail(pn_handle_t *h, const uv_buf_t *bufs, int n, size_t sk
         skip = 0;
     }
     w->h = h;
+    w->from_pipe = from_pipe;
     w->buf = uv_buf_init(w->data, (unsigned int)len);
     int r = uv_write(&w->req, &h->u.stream, &w->buf, 1, on_written);
     if (r != 0) {
@@ -348,7 +391,7 @@ static ssize_t queue_tail(pn_handle_t *h, const uv_buf_t *bufs, int n, size_t sk
 
 /* Sends what the kernel takes now and queues the rest. Returns the number of bytes
  * queued (0: all sent, and pn_py_written will not be called), or a libuv error. */
-static ssize_t write_bufs(pn_handle_t *h, const uv_buf_t *bufs, int n, size_t total) {
+static ssize_t write_bufs(pn_handle_t *h, const uv_buf_t *bufs, int n, size_t total, int from_pipe) {
     size_t done = 0;
     h->bytes_written += total;
     touch(h);
@@ -364,12 +407,12 @@ static ssize_t write_bufs(pn_handle_t *h, const uv_buf_t *bufs, int n, size_t to
             return r;
         }
     }
-    return queue_tail(h, bufs, n, done, total);
+    return queue_tail(h, bufs, n, done, total, from_pipe);
 }
 
 ssize_t pn_write(pn_handle_t *h, const char *data, size_t len) {
     uv_buf_t b = uv_buf_init((char *)data, (unsigned int)len);
-    return write_bufs(h, &b, 1, len);
+    return write_bufs(h, &b, 1, len, 0);
 }
 
 ssize_t pn_writev(pn_handle_t *h, const char *const *bufs, const size_t *lens, int n) {
@@ -382,11 +425,42 @@ ssize_t pn_writev(pn_handle_t *h, const char *const *bufs, const size_t *lens, i
         b[i] = uv_buf_init((char *)bufs[i], (unsigned int)lens[i]);
         total += lens[i];
     }
-    ssize_t r = write_bufs(h, b, n, total);
+    ssize_t r = write_bufs(h, b, n, total, 0);
     if (b != small)
         free(b);
     return r;
 }
+
+/* ---- streams: pipe() in C ------------------------------------------------------- */
+
+int pn_pipe_start(pn_handle_t *src, pn_handle_t *dst, size_t hwm) {
+    if (src->pipe_dst != NULL || dst->pipe_src != NULL || uv_is_closing(&src->u.handle) ||
+        uv_is_closing(&dst->u.handle))
+        return UV_EBUSY;
+    src->pipe_dst = dst;
+    dst->pipe_src = src;
+    dst->pipe_hwm = hwm > 0 ? hwm : 1;
+    return 0;
+}
+
+/* Ends the pipe `h` takes part in (as source or destination); a source paused by
+ * the pipe reads again, since Python believes it is reading. */
+static void pipe_unlink_both(pn_handle_t *h) {
+    pn_handle_t *src = h->pipe_dst != NULL ? h : h->pipe_src;
+    if (src == NULL)
+        return;
+    pn_handle_t *dst = src->pipe_dst;
+    src->pipe_dst = NULL;
+    dst->pipe_src = NULL;
+    if (src->pipe_paused) {
+        src->pipe_paused = 0;
+        if (!uv_is_closing(&src->u.handle))
+            uv_read_start(&src->u.stream, on_alloc, on_read);
+    }
+}
+
+void pn_pipe_stop(pn_handle_t *src) { pipe_unlink_both(src); }
+int pn_pipe_active(pn_handle_t *src) { return src->pipe_dst != NULL; }
 
 size_t pn_write_queue_size(pn_handle_t *h) { return uv_stream_get_write_queue_size(&h->u.stream); }
 

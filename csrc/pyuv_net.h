@@ -75,6 +75,10 @@ int pn_read_stop(pn_handle_t *h);
 ssize_t pn_write(pn_handle_t *h, const char *data, size_t len);
 ssize_t pn_writev(pn_handle_t *h, const char *const *bufs, const size_t *lens, int n);
 size_t pn_write_queue_size(pn_handle_t *h);
+/* src.pipe(dst) without Python in between; see pyuv_net.c. */
+int pn_pipe_start(pn_handle_t *src, pn_handle_t *dst, size_t hwm);
+void pn_pipe_stop(pn_handle_t *src);
+int pn_pipe_active(pn_handle_t *src);
 int pn_shutdown(pn_handle_t *h);
 int pn_listen(pn_handle_t *h, int backlog);
 int pn_accept(pn_handle_t *server, pn_handle_t *client);

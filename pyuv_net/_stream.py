@@ -233,6 +233,8 @@ class Stream(EventEmitter):
             count = len(listeners) if listeners else 0
             added = count > self._ndata
             self._ndata = count
+            if added and self._pipes:
+                self._unlink_pipes()  # a new listener must see the data
             if added and self._flowing is not False:
                 self.resume()
             self._update_read_fast()
@@ -430,8 +432,14 @@ class Stream(EventEmitter):
         if self._flowing:
             self._loop.next_tick(self._flow)
 
+    def _unlink_pipes(self) -> None:
+        for flow in self._pipes:
+            flow._unlink()
+
     def pause(self) -> "Stream":
         self._check_thread()
+        if self._pipes:
+            self._unlink_pipes()
         if self._flowing is not False:
             self._flowing = False
             self._read_fast = None
@@ -466,6 +474,7 @@ class Stream(EventEmitter):
     def set_encoding(self, encoding: Any = "utf8") -> "Stream":
         self._check_thread()
         enc = normalize_encoding(encoding)
+        self._unlink_pipes()
         self._decoder = Decoder(enc)
         if self._rbuf:
             text = "".join(self._decoder.write(c) if isinstance(c, bytes) else c for c in self._rbuf)
@@ -640,6 +649,8 @@ class Stream(EventEmitter):
 
     def cork(self) -> None:
         self._check_thread()
+        if self._handle is not None:
+            lib.pn_pipe_stop(self._handle)  # corked data must not be overtaken
         self._corked += 1
         self._write_fast = False
 

@@ -1127,3 +1127,52 @@ def test_large_transfer_byte_exact_both_ways():
     assert back["hash"].hexdigest() == digest
     assert c.bytes_written == n
     assert c.bytes_read == n
+
+
+@pytest.mark.timeout(30)
+@pytest.mark.parametrize("interrupt", ["none", "pause", "second_listener"])
+def test_pipe_between_our_sockets_runs_in_c_with_backpressure(interrupt):
+    """sock.pipe(sock) between two of our handles is linked in C; a slow reader makes
+    the echo stop reading (bounded buffering) and every byte still arrives in order;
+    pause() or a second 'data' listener hands the data back to Python mid-stream."""
+    payload = big_pattern(6 * 1024 * 1024)
+    received = []
+    linked = []
+    seen_by_listener = []
+
+    def on_server(sock):
+        sock.pipe(sock)
+        linked.append(sock._pipes[0]._linked)
+
+    def interrupt_server_once():
+        sock = pair.server_sock
+        if interrupt == "pause":
+            sock.pause()
+            net.set_timeout(sock.resume, 20)
+        elif interrupt == "second_listener":
+            sock.on("data", seen_by_listener.append)
+
+    pair = Pair(on_server)
+    c = pair.client
+    pair.close_server_when_client_closes()
+    state = {"got": 0}
+
+    def on_data(chunk):
+        received.append(chunk)
+        before = state["got"]
+        state["got"] += len(chunk)
+        if before < len(payload) // 4 <= state["got"]:
+            interrupt_server_once()
+        if state["got"] >= len(payload):
+            c.end()
+        elif len(received) % 8 == 0:  # a slow reader: stop now and then
+            c.pause()
+            net.set_timeout(c.resume, 2)
+
+    c.on("data", on_data)
+    c.on("connect", lambda: c.write(payload))
+    run_loop(timeout=25)
+    assert linked == [True]
+    assert b"".join(received) == payload
+    if interrupt == "second_listener":
+        assert seen_by_listener  # the data reached Python again
