@@ -142,7 +142,9 @@ class Stream(EventEmitter):
         self._write_fast = False
         self._flowing: Optional[bool] = None
         self._paused = False
-        self._rbuf: Deque[Any] = deque()
+        # The read buffer and the queue of writes in libuv are made when first needed:
+        # most sockets never buffer, and an idle connection should cost little.
+        self._rbuf: Optional[Deque[Any]] = None
         self._rlen = 0
         self._reading = False
         self._r_ended = False
@@ -158,7 +160,7 @@ class Stream(EventEmitter):
         self._need_drain = False
         self._corked = 0
         self._wbuf: List[Tuple[bytes, _Callback]] = []
-        self._inflight: Deque[Tuple[int, _Callback]] = deque()
+        self._inflight: Optional[Deque[Tuple[int, _Callback]]] = None
         self._pending = 0
         self._ending = False
         self._final_called = False
@@ -277,15 +279,20 @@ class Stream(EventEmitter):
             if self._need_readable:
                 self._emit_readable_soon()
             return
-        self._rbuf.append(chunk)
-        self._rlen += len(chunk)
-        self._read_fast = None
+        self._buffer(chunk)
         if self._rlen >= self._rhwm:
             self._stop_reading()  # backpressure: the kernel holds the rest
         if self._need_readable:
             self._emit_readable_soon()
         if self._flowing:
             self._flow()
+
+    def _buffer(self, chunk: Any) -> None:
+        if self._rbuf is None:
+            self._rbuf = deque()
+        self._rbuf.append(chunk)
+        self._rlen += len(chunk)
+        self._read_fast = None
 
     def _emit_data(self, chunk: Any) -> None:
         self.emit("data", chunk)
@@ -299,9 +306,7 @@ class Stream(EventEmitter):
         if self._decoder is not None:
             tail = self._decoder.end()
             if tail:
-                self._rbuf.append(tail)
-                self._rlen += len(tail)
-                self._read_fast = None
+                self._buffer(tail)
         if self._readable_listening:
             self._emit_readable_soon()
         if self._flowing:
@@ -383,8 +388,8 @@ class Stream(EventEmitter):
                 self._need_readable = True
                 self._start_reading()
                 return None
-            chunks = list(self._rbuf)
-            self._rbuf.clear()
+            chunks = list(self._rbuf or ())
+            self._rbuf = None
             self._rlen = 0
             out = chunks[0] if len(chunks) == 1 else chunks[0][:0].join(chunks)
         else:
@@ -400,16 +405,18 @@ class Stream(EventEmitter):
         return out
 
     def _take(self, size: int) -> Any:
+        rbuf = self._rbuf
+        assert rbuf is not None  # callers hold more than `size` bytes
         parts = []
         need = size
         while need:
-            chunk = self._rbuf[0]
+            chunk = rbuf[0]
             if len(chunk) <= need:
-                parts.append(self._rbuf.popleft())
+                parts.append(rbuf.popleft())
                 need -= len(chunk)
             else:
                 parts.append(chunk[:need])
-                self._rbuf[0] = chunk[need:]
+                rbuf[0] = chunk[need:]
                 need = 0
         self._rlen -= size
         return parts[0] if len(parts) == 1 else parts[0][:0].join(parts)
@@ -426,9 +433,9 @@ class Stream(EventEmitter):
             chunk = chunk.encode("utf8")
         elif isinstance(chunk, (bytearray, memoryview)):
             chunk = bytes(chunk)
-        self._rbuf.appendleft(chunk)
-        self._rlen += len(chunk)
-        self._read_fast = None
+        self._buffer(chunk)
+        assert self._rbuf is not None
+        self._rbuf.rotate(1)  # to the front
         if self._flowing:
             self._loop.next_tick(self._flow)
 
@@ -478,11 +485,10 @@ class Stream(EventEmitter):
         self._decoder = Decoder(enc)
         if self._rbuf:
             text = "".join(self._decoder.write(c) if isinstance(c, bytes) else c for c in self._rbuf)
-            self._rbuf.clear()
+            self._rbuf = None
             self._rlen = 0
             if text:
-                self._rbuf.append(text)
-                self._rlen = len(text)
+                self._buffer(text)
         self._update_read_fast()
         return self
 
@@ -567,6 +573,8 @@ class Stream(EventEmitter):
             self._loop._ticks.append((self._after_write, (callback,)))
         elif queued > 0:
             self._wlen += n
+            if self._inflight is None:
+                self._inflight = deque()
             self._inflight.append((n, callback))
         else:
             err = uv_error(queued, "write")
@@ -595,7 +603,7 @@ class Stream(EventEmitter):
         self._dispatched(total, queued, _call_all(callbacks) if any(callbacks) else None)
 
     def _on_written(self, status: int) -> None:
-        n, cb = self._inflight.popleft()
+        n, cb = self._inflight.popleft()  # type: ignore[union-attr]
         self._wlen -= n
         if status < 0:
             err = uv_error(status, "write")
