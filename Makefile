@@ -7,7 +7,7 @@ endif
 PY := $(VENV)/bin/python
 PYTEST_ARGS ?=
 
-.PHONY: setup demo test asan clean
+.PHONY: setup demo test asan bench clean
 
 setup:
 	@scripts/bootstrap.sh $(PYTHON) $(VENV)
@@ -21,6 +21,10 @@ test: setup
 # The whole suite against an extension built with AddressSanitizer and UBSan.
 asan:
 	@scripts/asan.sh $(PYTHON) $(PYTEST_ARGS)
+
+# Echo servers side by side (bench/run.py); BENCH_ARGS=--quick for a smoke run.
+bench: setup
+	$(PY) bench/run.py $(BENCH_ARGS)
 
 clean:
 	rm -rf build .venv .venv-* pyuv_net/*.so pyuv_net/_uv.c *.egg-info
