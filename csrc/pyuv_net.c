@@ -78,6 +78,7 @@ typedef struct {
 unsigned int pn_libuv_version(void) { return uv_version(); }
 const char *pn_err_name(int err) { return uv_err_name(err); }
 const char *pn_strerror(int err) { return uv_strerror(err); }
+int pn_einval(void) { return UV_EINVAL; }
 
 /* ---- loops ---------------------------------------------------------------------- */
 

@@ -45,6 +45,7 @@ enum {
 unsigned int pn_libuv_version(void);
 const char *pn_err_name(int err);
 const char *pn_strerror(int err);
+int pn_einval(void);
 
 /* Loops. pn_loop_close closes every handle still open (their close callbacks run)
  * and frees the loop; it returns a libuv error if the loop could not be closed. */

@@ -41,6 +41,11 @@ def is_port_string(value: Any) -> bool:
     return isinstance(value, str) and bool(_DIGITS.match(value.strip()))
 
 
+def _is_path(value: Any) -> bool:
+    """Node's isPipeName: a str that is not a number ('' and '  ' count as ports)."""
+    return isinstance(value, str) and value.strip() != "" and not is_port_string(value)
+
+
 def _bad_port(name: str, port: Any) -> ValueError:
     return value_error("ERR_SOCKET_BAD_PORT",
                        "%s should be >= 0 and < 65536. Received %s." % (name, describe(port)))
@@ -101,7 +106,7 @@ def normalize_connect(args: Sequence[Any], kwargs: Dict[str, Any]) -> Tuple[Dict
         first = rest[0]
         if isinstance(first, dict):
             options = snake_keys(first)
-        elif isinstance(first, str) and not is_port_string(first):
+        elif _is_path(first):
             options["path"] = first
         else:
             options["port"] = first
@@ -171,7 +176,9 @@ def normalize_listen(args: Sequence[Any], kwargs: Dict[str, Any]) -> Tuple[Dict[
         first = rest[0]
         if isinstance(first, dict):
             options = snake_keys(first)
-            if "port" not in options and "path" not in options and "fd" not in options and "handle" not in options:
+            path = options.get("path")
+            has_path = isinstance(path, str) and path != ""
+            if options.get("port") is None and not has_path and "fd" not in options and "handle" not in options:
                 raise value_error("ERR_INVALID_ARG_VALUE",
                                   "The argument 'options' must have the property \"port\" or \"path\". "
                                   "Received %r" % (first,))
@@ -179,7 +186,7 @@ def normalize_listen(args: Sequence[Any], kwargs: Dict[str, Any]) -> Tuple[Dict[
             options["handle"] = first
             if len(rest) > 1:
                 options["backlog"] = rest[1]
-        elif isinstance(first, str) and not is_port_string(first):
+        elif _is_path(first):
             options["path"] = first
             if len(rest) > 1:
                 options["backlog"] = rest[1]

@@ -86,14 +86,15 @@ class Server(EventEmitter):
         fd = options.get("fd")
         if handle is not None:
             self._listen_fd(os.dup(_handle_fd(handle)), backlog)
-        elif fd is not None:
+        elif "fd" in options:
             if isinstance(fd, bool) or not isinstance(fd, int) or fd < 0:
                 raise value_error("ERR_INVALID_ARG_VALUE", "The argument 'options.fd' is invalid. Received " + describe(fd))
             self._listen_fd(fd, backlog)
         elif options.get("path") is not None and options.get("port") is None:
             path = options["path"]
-            if not isinstance(path, str):
-                raise type_error("ERR_INVALID_ARG_TYPE", 'The "options.path" property must be of type str. Received ' + describe(path))
+            if not isinstance(path, str) or not path:
+                raise value_error("ERR_INVALID_ARG_VALUE", "The argument 'options' must have the property "
+                                  '"port" or "path". Received path=' + describe(path))
             self._listen_pipe(path, backlog, bool(options.get("readable_all")), bool(options.get("writable_all")))
         else:
             port = options.get("port")
@@ -156,8 +157,9 @@ class Server(EventEmitter):
 
     def _listen_fd(self, fd: int, backlog: int) -> None:
         kind = lib.pn_guess_handle(fd)
-        if kind == 0:
-            raise value_error("ERR_INVALID_FD_TYPE", "Unsupported fd type: %d" % fd)
+        if kind == 0:  # as Node: not a socket (a file, a closed fd) fails listen()
+            self._loop.next_tick(self._emit_error, uv_error(lib.pn_einval(), "listen", None, -1))
+            return
         self._new_handle(kind)
         err = (lib.pn_tcp_open if kind == lib.PN_TCP else lib.pn_pipe_open)(self._handle, fd)
         if kind == lib.PN_PIPE and not err:
@@ -169,7 +171,6 @@ class Server(EventEmitter):
             err = lib.pn_listen(self._handle, backlog)
         if err:
             self._drop_handle()
-            self._pipe_name = None
             self._loop.next_tick(self._emit_error, uv_error(err, "listen", address, port))
             return
         self._listen_address = address
@@ -246,7 +247,6 @@ class Server(EventEmitter):
             else:
                 self.once("close", lambda: callback(None))
         self._drop_handle()
-        self._pipe_name = None if self._handle is None else self._pipe_name
         self._emit_close_if_drained()
         return self
 
@@ -257,10 +257,8 @@ class Server(EventEmitter):
     def address(self) -> Any:
         """{'port', 'family', 'address'} for TCP, the path for a local socket, None
         when not listening."""
-        if self._handle is None:
-            return None
-        if self._kind == lib.PN_PIPE:
-            return self._pipe_name
+        if self._kind == lib.PN_PIPE or self._handle is None:
+            return self._pipe_name  # as Node, a local server keeps its path
         return _sockname(self._handle, False)
 
     def get_connections(self, callback: Callable[..., Any]) -> "Server":

@@ -161,7 +161,6 @@ class Socket(Stream):
             _dispatch._objects[self._slot] = _Abandoned(self._loop)
             lib.pn_handle_close(handle)
             raise uv_error(err, "open")
-        self._writable_on = self._writable_on and bool(lib.pn_stream_is_writable(self._handle))
         self._opened()
 
     def _accepted(self, server: Any, handle: Any, slot: int, kind: int, pause: bool) -> None:

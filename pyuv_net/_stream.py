@@ -176,6 +176,10 @@ class Stream(EventEmitter):
         self._close_emitted = False
         self._reset_on_destroy = False
         self._connecting = False
+        if not self._readable_on:  # as Node's Duplex with readable: false
+            self._r_ended = self._end_emitted = True
+        if not self._writable_on:  # likewise writable: false
+            self._ending = self._finished = True
         self._bytes_read = 0
         self._bytes_written = 0
 
@@ -208,7 +212,8 @@ class Stream(EventEmitter):
     # -- reading ----------------------------------------------------------------
 
     def _start_reading(self) -> None:
-        if not self._reading and self._handle is not None and not self._connecting and not self._r_ended:
+        if (not self._reading and self._handle is not None and not self._connecting and not self._r_ended
+                and self._readable_on):
             err = lib.pn_read_start(self._handle)
             if err:
                 self.destroy(uv_error(err, "read"))
