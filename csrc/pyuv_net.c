@@ -588,7 +588,8 @@ size_t pn_pipe_max_path(void) {
 }
 
 /* libuv 1.44 silently truncates a long path; refuse it instead. */
-static int check_path(const char *path) { return strlen(path) > pn_pipe_max_path() ? UV_ENAMETOOLONG : 0; }
+int pn_pipe_check_path(const char *path) { return strlen(path) > pn_pipe_max_path() ? UV_ENAMETOOLONG : 0; }
+#define check_path pn_pipe_check_path
 
 int pn_pipe_bind(pn_handle_t *h, const char *path) {
     int r = check_path(path);

@@ -108,6 +108,7 @@ int pn_pipe_chmod(pn_handle_t *h, int flags);
 /* Writes the path into buf (size *len in, length out). */
 int pn_pipe_name(pn_handle_t *h, int peer, char *buf, size_t *len);
 size_t pn_pipe_max_path(void);
+int pn_pipe_check_path(const char *path); /* 0, or ENAMETOOLONG: never truncated */
 
 /* Timers, check/idle (immediates), async (wake-ups from other threads), poll. */
 int pn_timer_start(pn_handle_t *h, uint64_t timeout, uint64_t repeat);

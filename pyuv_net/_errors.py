@@ -7,6 +7,7 @@ it from errno) with Node's fields `code`, `syscall`, `address`, `port`.
 from __future__ import annotations
 
 import errno as _errno
+import os
 import socket as _socket
 from typing import Any, Optional
 
@@ -87,3 +88,18 @@ def dns_error(err: int, syscall: str, hostname: str) -> OSError:
     exc.syscall = syscall  # type: ignore[attr-defined]
     exc.hostname = hostname  # type: ignore[attr-defined]
     return exc
+
+
+def check_local_path(path: str, syscall: str) -> bytes:
+    """The bytes of a local-socket path, or the error Node would give: a NUL inside
+    (Linux's abstract names are not supported yet) or a path the platform cannot hold
+    (raised, never truncated)."""
+    if "\0" in path:
+        raise value_error("ERR_INVALID_ARG_VALUE",
+                          "A local socket path may not contain NUL bytes (abstract names are not supported). "
+                          "Received %r" % (path,))
+    raw = os.fsencode(path)
+    err = lib.pn_pipe_check_path(raw)
+    if err:
+        raise uv_error(err, syscall, path)
+    return raw

@@ -8,7 +8,7 @@ from typing import Any, Callable, Dict, Optional
 from . import _dispatch
 from ._addresses import is_ip
 from ._dns import lookup as _dns_lookup
-from ._errors import describe, state_error, type_error, uv_error, value_error
+from ._errors import check_local_path, describe, state_error, type_error, uv_error, value_error
 from ._events import EventEmitter
 from ._loop import Loop, get_loop
 from ._options import normalize_listen, snake_keys, validate_backlog, validate_port
@@ -141,9 +141,10 @@ class Server(EventEmitter):
         self._start_listening(err, backlog, address, port)
 
     def _listen_pipe(self, path: str, backlog: int, readable_all: bool, writable_all: bool) -> None:
+        raw = check_local_path(path, "listen")
         self._new_handle(lib.PN_PIPE)
         self._pipe_name = path
-        err = lib.pn_pipe_bind(self._handle, os.fsencode(path))
+        err = lib.pn_pipe_bind(self._handle, raw)
         if not err and (readable_all or writable_all):
             self._start_listening(0, backlog, path, None)
             if self._handle is not None:

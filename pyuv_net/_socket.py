@@ -2,7 +2,6 @@
 Node's lookup and Happy Eyeballs, addresses, and the TCP options."""
 from __future__ import annotations
 
-import os
 import socket as _pysocket
 import sys
 from typing import Any, Callable, Dict, List, Optional, Tuple
@@ -10,7 +9,7 @@ from typing import Any, Callable, Dict, List, Optional, Tuple
 from . import _dispatch
 from ._addresses import is_ip
 from ._dns import lookup as _dns_lookup
-from ._errors import describe, state_error, type_error, uv_error, value_error
+from ._errors import check_local_path, describe, state_error, type_error, uv_error, value_error
 from ._loop import Loop, get_loop
 from ._options import check_connect_options, normalize_connect, snake_keys
 from ._stream import Stream
@@ -190,6 +189,7 @@ class Socket(Stream):
         if callback is not None:
             self.once("connect", callback)
         path = options.get("path")
+        raw_path = check_local_path(path, "connect") if path is not None else b""
         if self._handle is None:
             self._make_handle(lib.PN_PIPE if path is not None else lib.PN_TCP)
         if options.get("timeout"):
@@ -204,7 +204,7 @@ class Socket(Stream):
         if path is not None:
             self._path = path
             self._connect_target = (path, None)
-            err = lib.pn_pipe_connect(self._handle, os.fsencode(path))
+            err = lib.pn_pipe_connect(self._handle, raw_path)
             if err:
                 self.destroy(uv_error(err, "connect", path))
         else:

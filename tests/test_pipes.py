@@ -1236,3 +1236,29 @@ def test_client_talks_to_a_stdlib_unix_server(sock_path):
     t.join(5)
     assert "error" not in result
     assert b"".join(got) == b"<to the socket module>"
+
+
+@pytest.mark.parametrize("call", ["listen", "connect"])
+def test_path_with_nul_is_refused_not_bound_as_another_name(call):
+    # Linux abstract names ('\0name') are not supported yet; binding them through a
+    # C string would silently use the empty name, so they are refused at the call.
+    with pytest.raises(ValueError) as info:
+        if call == "listen":
+            net.create_server().listen("\0pyuv_net-abstract")
+        else:
+            net.connect("\0pyuv_net-abstract")
+    assert errcode(info.value) == "ERR_INVALID_ARG_VALUE"
+    assert net.active_handles() == 0
+
+
+@pytest.mark.parametrize("call", ["listen", "connect"])
+def test_too_long_path_raises_enametoolong_at_the_call(tmp_path, call):
+    path = str(tmp_path / ("x" * 200))
+    with pytest.raises(OSError) as info:
+        if call == "listen":
+            net.create_server().listen(path)
+        else:
+            net.connect(path)
+    assert errcode(info.value) == "ENAMETOOLONG"
+    assert not os.path.exists(path[:107])
+    assert net.active_handles() == 0
