@@ -46,7 +46,7 @@ import pyuv_net as net
 
 # -- the worker ---------------------------------------------------------------------
 
-def worker_main(listen_options, ready_fd, grace):
+def worker_main(listen_options, ready_fd, grace, greeting=True):
     """Runs in a forked child: serves until SIGTERM/SIGINT, then returns an exit code."""
     pid = os.getpid()
     connections = set()
@@ -57,7 +57,8 @@ def worker_main(listen_options, ready_fd, grace):
         connections.add(sock)
         sock.on("close", lambda had_error: connections.discard(sock))
         sock.on("error", lambda err: None)  # a peer resetting is not the worker's problem
-        sock.write("hello from worker %d\r\n" % pid)
+        if greeting:
+            sock.write("hello from worker %d\r\n" % pid)
         sock.pipe(sock)  # echo
 
     server = net.create_server(on_connection)
@@ -120,8 +121,9 @@ class Supervisor:
     signal can never interrupt the bookkeeping half-way (a worker reaped but not yet
     forgotten, a pid not yet recorded)."""
 
-    def __init__(self, grace):
+    def __init__(self, grace, greeting=True):
         self.grace = grace
+        self.greeting = greeting
         self.workers = set()
         self.stop_signal = None
         self.clean = True
@@ -182,7 +184,7 @@ class Supervisor:
                     os.close(ready_r)
                     for s in close_in_child:
                         s.close()
-                    code = worker_main(listen_options(), ready_w, self.grace)
+                    code = worker_main(listen_options(), ready_w, self.grace, self.greeting)
                 except BaseException as exc:  # noqa: B902 - report anything, then exit
                     print("prefork: worker %d failed: %r" % (os.getpid(), exc), file=sys.stderr)
                 finally:
@@ -287,6 +289,8 @@ def main(argv=None):
     parser.add_argument("--backlog", type=int, default=511)
     parser.add_argument("--grace", type=float, default=2.0,
                         help="seconds a stopping worker waits for open connections")
+    parser.add_argument("--no-greeting", action="store_true",
+                        help="a plain echo (no 'hello from worker' line), e.g. for benchmarks")
     args = parser.parse_args(argv)
     if not hasattr(os, "fork"):
         parser.error("this example forks its workers: it needs a POSIX system")
@@ -320,7 +324,7 @@ def main(argv=None):
             return {"fd": placeholder.detach(), "backlog": args.backlog}
         close_in_child = []
 
-    supervisor = Supervisor(args.grace)
+    supervisor = Supervisor(args.grace, greeting=not args.no_greeting)
     supervisor.install()  # a signal from here on stops everything
     try:
         ready = [supervisor.start_worker(listen_options, close_in_child)
