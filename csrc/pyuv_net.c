@@ -103,6 +103,8 @@ void pn_loop_stop(pn_loop_t *loop) { uv_stop(&loop->uv); }
 int pn_loop_alive(pn_loop_t *loop) { return uv_loop_alive(&loop->uv); }
 int pn_loop_fork(pn_loop_t *loop) { return uv_loop_fork(&loop->uv); }
 uint64_t pn_loop_now(pn_loop_t *loop) { return uv_now(&loop->uv); }
+char *pn_loop_slab(pn_loop_t *loop) { return loop->slab; }
+size_t pn_slab_size(void) { return PN_SLAB_SIZE; }
 void pn_loop_update_time(pn_loop_t *loop) { uv_update_time(&loop->uv); }
 
 static void close_any(uv_handle_t *hd, void *arg) {
@@ -326,8 +328,12 @@ static void on_read(uv_stream_t *s, ssize_t nread, const uv_buf_t *buf) {
         if (h->pipe_dst != NULL && pipe_read(h, nread, buf) == 0)
             nread = 0;
     }
-    /* Python copies the bytes out before returning, so the slab is free again after. */
-    if (nread != 0)
+    /* Python copies the bytes out before returning, so the slab is free again after.
+     * Slab reads pass no pointer: Python slices its own view of the slab, which saves
+     * making a cdata object per read. */
+    if (nread > 0 && buf->base == loop->slab)
+        pn_py_read_slab(h->id, nread);
+    else if (nread != 0)
         pn_py_read(h->id, nread, buf->base);
     if (buf->base == loop->slab)
         loop->slab_busy = 0;

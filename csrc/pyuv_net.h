@@ -56,6 +56,9 @@ int pn_loop_alive(pn_loop_t *loop);
 int pn_loop_close(pn_loop_t *loop);
 int pn_loop_fork(pn_loop_t *loop);
 uint64_t pn_loop_now(pn_loop_t *loop);
+/* The loop's read buffer: reads land here and pn_py_read_slab says how much. */
+char *pn_loop_slab(pn_loop_t *loop);
+size_t pn_slab_size(void);
 void pn_loop_update_time(pn_loop_t *loop);
 
 /* Handles. `id` is the Python layer's slot number, passed back in every callback.

@@ -89,6 +89,23 @@ def pn_py_read(slot: int, nread: int, data: Any) -> None:
 
 
 @ffi.def_extern(onerror=_uncaught)
+def pn_py_read_slab(slot: int, nread: int) -> None:
+    """The hot path: `nread` bytes in the loop's slab, delivered as one bytes object."""
+    obj = _objects[slot]
+    loop = obj._loop
+    try:
+        fast = obj._read_fast
+        if fast is not None:
+            fast(loop._slab[:nread])
+        else:
+            obj._on_data(loop._slab[:nread])
+        if loop._ticks:
+            loop.run_ticks()
+    except BaseException as exc:
+        loop.fail(exc)
+
+
+@ffi.def_extern(onerror=_uncaught)
 def pn_py_written(slot: int, status: int) -> None:
     obj = _objects[slot]
     try:

@@ -64,6 +64,7 @@ class Loop:
         if self._ptr == ffi.NULL:
             raise MemoryError("uv_loop_init failed")
         self._thread = _get_ident()
+        self._slab = ffi.buffer(lib.pn_loop_slab(self._ptr), lib.pn_slab_size())
         self._ticks: Deque[Tuple[Callable[..., Any], Tuple[Any, ...]]] = deque()
         self._error: Optional[BaseException] = None
         self._running = False
