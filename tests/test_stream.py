@@ -972,22 +972,28 @@ def test_timeout_rearmed_after_activity():
     assert ("server got", b"activity") in log
 
 
+def every_10ms(action, log, done_label, times=20):
+    """Calls action() every 10 ms, `times` times, then logs `done_label`."""
+    count = [0]
+
+    def tick():
+        count[0] += 1
+        if count[0] <= times:
+            action()
+        else:
+            net.clear_interval(interval)
+            log.append(done_label)
+
+    interval = net.set_interval(tick, 10)
+    return interval
+
+
 def test_timeout_pushed_back_by_reads():
     # the peer talks every 10 ms for ~200 ms; a 500 ms timeout must not fire meanwhile
     log = []
 
     def on_server(sock):
-        count = [0]
-
-        def talk():
-            count[0] += 1
-            if count[0] <= 20:
-                sock.write(b".")
-            else:
-                net.clear_interval(iv)
-                log.append("peer stopped")
-
-        iv = net.set_interval(talk, 10)
+        iv = every_10ms(lambda: sock.write(b"."), log, "peer stopped")
         sock.on("close", lambda e: net.clear_interval(iv))
 
     pair = Pair(on_server)
@@ -1005,17 +1011,7 @@ def test_timeout_pushed_back_by_writes():
     c = pair.client
     c.resume()
     c.set_timeout(500)
-    count = [0]
-
-    def talk():
-        count[0] += 1
-        if count[0] <= 20:
-            c.write(b".")
-        else:
-            net.clear_interval(iv)
-            log.append("stopped writing")
-
-    iv = net.set_interval(talk, 10)
+    every_10ms(lambda: c.write(b"."), log, "stopped writing")
     c.on("timeout", lambda: (log.append("timeout"), c.end(), pair.server.close()))
     run_loop()
     assert log == ["stopped writing", "timeout"]
