@@ -75,7 +75,6 @@ typedef struct {
     int id;
 } pn_gai_req_t;
 
-unsigned int pn_libuv_version(void) { return uv_version(); }
 const char *pn_err_name(int err) { return uv_err_name(err); }
 const char *pn_strerror(int err) { return uv_strerror(err); }
 int pn_einval(void) { return UV_EINVAL; }
@@ -105,7 +104,6 @@ int pn_loop_fork(pn_loop_t *loop) { return uv_loop_fork(&loop->uv); }
 uint64_t pn_loop_now(pn_loop_t *loop) { return uv_now(&loop->uv); }
 char *pn_loop_slab(pn_loop_t *loop) { return loop->slab; }
 size_t pn_slab_size(void) { return PN_SLAB_SIZE; }
-void pn_loop_update_time(pn_loop_t *loop) { uv_update_time(&loop->uv); }
 
 static void close_any(uv_handle_t *hd, void *arg) {
     (void)arg;
@@ -218,10 +216,8 @@ int pn_tcp_close_reset(pn_handle_t *h) {
     return 0;
 }
 
-int pn_handle_is_closing(pn_handle_t *h) { return uv_is_closing(&h->u.handle); }
 void pn_handle_ref(pn_handle_t *h) { uv_ref(&h->u.handle); }
 void pn_handle_unref(pn_handle_t *h) { uv_unref(&h->u.handle); }
-int pn_handle_has_ref(pn_handle_t *h) { return uv_has_ref(&h->u.handle); }
 
 int pn_handle_fileno(pn_handle_t *h) {
 #ifdef _WIN32
@@ -467,9 +463,7 @@ static void pipe_unlink_both(pn_handle_t *h) {
 }
 
 void pn_pipe_stop(pn_handle_t *src) { pipe_unlink_both(src); }
-int pn_pipe_active(pn_handle_t *src) { return src->pipe_dst != NULL; }
 
-size_t pn_write_queue_size(pn_handle_t *h) { return uv_stream_get_write_queue_size(&h->u.stream); }
 
 static void on_shutdown(uv_shutdown_t *req, int status) {
     pn_handle_t *h = req->handle->data;
@@ -486,8 +480,6 @@ int pn_listen(pn_handle_t *h, int backlog) { return uv_listen(&h->u.stream, back
 int pn_accept(pn_handle_t *server, pn_handle_t *client) { return uv_accept(&server->u.stream, &client->u.stream); }
 uint64_t pn_stream_bytes_read(pn_handle_t *h) { return h->bytes_read; }
 uint64_t pn_stream_bytes_written(pn_handle_t *h) { return h->bytes_written; }
-int pn_stream_is_readable(pn_handle_t *h) { return uv_is_readable(&h->u.stream); }
-int pn_stream_is_writable(pn_handle_t *h) { return uv_is_writable(&h->u.stream); }
 
 /* ---- TCP ------------------------------------------------------------------------ */
 
@@ -545,7 +537,6 @@ int pn_tcp_bind(pn_handle_t *h, const char *ip, int port, int flags) {
     return uv_tcp_bind(&h->u.tcp, (struct sockaddr *)&ss, uvflags);
 }
 
-int pn_tcp_bind_local(pn_handle_t *h, const char *ip, int port) { return pn_tcp_bind(h, ip, port, 0); }
 
 int pn_tcp_connect(pn_handle_t *h, const char *ip, int port) {
     struct sockaddr_storage ss;
@@ -585,7 +576,7 @@ int pn_tcp_sockname(pn_handle_t *h, int peer, char *ip, int *port, int *family) 
 
 /* ---- pipes ---------------------------------------------------------------------- */
 
-size_t pn_pipe_max_path(void) {
+static size_t pipe_max_path(void) {
 #ifdef _WIN32
     return 256;
 #else
@@ -594,7 +585,7 @@ size_t pn_pipe_max_path(void) {
 }
 
 /* libuv 1.44 silently truncates a long path; refuse it instead. */
-int pn_pipe_check_path(const char *path) { return strlen(path) > pn_pipe_max_path() ? UV_ENAMETOOLONG : 0; }
+int pn_pipe_check_path(const char *path) { return strlen(path) > pipe_max_path() ? UV_ENAMETOOLONG : 0; }
 #define check_path pn_pipe_check_path
 
 int pn_pipe_bind(pn_handle_t *h, const char *path) {

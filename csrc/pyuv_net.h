@@ -42,7 +42,6 @@ enum {
     PN_RUN_NOWAIT = 2
 };
 
-unsigned int pn_libuv_version(void);
 const char *pn_err_name(int err);
 const char *pn_strerror(int err);
 int pn_einval(void);
@@ -59,17 +58,14 @@ uint64_t pn_loop_now(pn_loop_t *loop);
 /* The loop's read buffer: reads land here and pn_py_read_slab says how much. */
 char *pn_loop_slab(pn_loop_t *loop);
 size_t pn_slab_size(void);
-void pn_loop_update_time(pn_loop_t *loop);
 
 /* Handles. `id` is the Python layer's slot number, passed back in every callback.
  * A handle is freed only after its close callback (pn_py_closed) has run. */
 pn_handle_t *pn_handle_new(pn_loop_t *loop, int kind, int id);
 pn_handle_t *pn_poll_new(pn_loop_t *loop, int id, int fd);
 void pn_handle_close(pn_handle_t *h);
-int pn_handle_is_closing(pn_handle_t *h);
 void pn_handle_ref(pn_handle_t *h);
 void pn_handle_unref(pn_handle_t *h);
-int pn_handle_has_ref(pn_handle_t *h);
 int pn_handle_fileno(pn_handle_t *h);
 int pn_guess_handle(int fd);
 
@@ -78,19 +74,15 @@ int pn_read_start(pn_handle_t *h);
 int pn_read_stop(pn_handle_t *h);
 ssize_t pn_write(pn_handle_t *h, const char *data, size_t len);
 ssize_t pn_writev(pn_handle_t *h, const char *const *bufs, const size_t *lens, int n);
-size_t pn_write_queue_size(pn_handle_t *h);
 /* src.pipe(dst) without Python in between; see pyuv_net.c. */
 int pn_pipe_start(pn_handle_t *src, pn_handle_t *dst, size_t hwm);
 void pn_pipe_stop(pn_handle_t *src);
-int pn_pipe_active(pn_handle_t *src);
 int pn_shutdown(pn_handle_t *h);
 int pn_listen(pn_handle_t *h, int backlog);
 int pn_accept(pn_handle_t *server, pn_handle_t *client);
 int pn_stream_set_timeout(pn_handle_t *h, uint64_t ms);
 uint64_t pn_stream_bytes_read(pn_handle_t *h);
 uint64_t pn_stream_bytes_written(pn_handle_t *h);
-int pn_stream_is_readable(pn_handle_t *h);
-int pn_stream_is_writable(pn_handle_t *h);
 
 /* TCP. Addresses are text (IPv4 or IPv6 literal, optional %scope). */
 int pn_tcp_bind(pn_handle_t *h, const char *ip, int port, int flags);
@@ -101,7 +93,6 @@ int pn_tcp_keepalive(pn_handle_t *h, int enable, unsigned int delay);
 int pn_tcp_close_reset(pn_handle_t *h);
 /* Writes "address" into ip (>= 64 bytes), the port and family (4 or 6). */
 int pn_tcp_sockname(pn_handle_t *h, int peer, char *ip, int *port, int *family);
-int pn_tcp_bind_local(pn_handle_t *h, const char *ip, int port);
 
 /* Pipes (Unix domain sockets, Windows named pipes). */
 int pn_pipe_bind(pn_handle_t *h, const char *path);
@@ -110,7 +101,6 @@ int pn_pipe_open(pn_handle_t *h, int fd);
 int pn_pipe_chmod(pn_handle_t *h, int flags);
 /* Writes the path into buf (size *len in, length out). */
 int pn_pipe_name(pn_handle_t *h, int peer, char *buf, size_t *len);
-size_t pn_pipe_max_path(void);
 int pn_pipe_check_path(const char *path); /* 0, or ENAMETOOLONG: never truncated */
 
 /* Timers, check/idle (immediates), async (wake-ups from other threads), poll. */

@@ -36,6 +36,23 @@ def release(slot: int) -> None:
     _free_slots.append(slot)
 
 
+class Ignored:
+    """Owns a handle nobody listens to any more (a failed connection attempt, a
+    connection refused by max_connections) until libuv has closed it."""
+
+    __slots__ = ("_loop", "_read_fast")
+
+    def __init__(self, loop: Any) -> None:
+        self._loop = loop
+        self._read_fast = None
+
+    def _ignore(self, *args: Any) -> None:
+        pass
+
+    _on_connected = _on_closed = _on_written = _on_data = _on_read_error = _ignore
+    _on_shutdown = _on_idle_timeout = _ignore
+
+
 def open_handle(owner: Any, loop: Any, kind: int) -> Tuple[Any, int]:
     """A new libuv handle of `kind` on `loop` whose callbacks go to `owner`."""
     slot = register(owner)

@@ -22,18 +22,6 @@ _SERVER_OPTIONS = ("allow_half_open", "pause_on_connect", "no_delay", "keep_aliv
                    "keep_alive_initial_delay", "high_water_mark")
 
 
-class _Dropped:
-    """Owns a connection refused by max_connections until libuv has closed it."""
-
-    __slots__ = ("_loop",)
-
-    def __init__(self, loop: Loop) -> None:
-        self._loop = loop
-
-    def _on_closed(self) -> None:
-        pass
-
-
 class Server(EventEmitter):
     """Node's net.Server."""
 
@@ -201,7 +189,7 @@ class Server(EventEmitter):
         handle, slot = _dispatch.open_handle(sock, self._loop, self._kind)
         err = lib.pn_accept(self._handle, handle)
         if err:  # the peer went away before we got to it
-            _dispatch._objects[slot] = _Dropped(self._loop)
+            _dispatch._objects[slot] = _dispatch.Ignored(self._loop)
             lib.pn_handle_close(handle)
             return
         sock._accepted(self, handle, slot, self._kind, opts["pause_on_connect"])
@@ -214,7 +202,7 @@ class Server(EventEmitter):
         self.emit("connection", sock)
 
     def _drop(self) -> None:
-        handle, _ = _dispatch.open_handle(_Dropped(self._loop), self._loop, self._kind)
+        handle, _ = _dispatch.open_handle(_dispatch.Ignored(self._loop), self._loop, self._kind)
         info: Dict[str, Any] = {}
         if lib.pn_accept(self._handle, handle) == 0 and self._kind == lib.PN_TCP:
             for prefix, peer in (("local", False), ("remote", True)):

@@ -43,23 +43,6 @@ def set_default_auto_select_family_attempt_timeout(value: int) -> None:
     _defaults["attempt_timeout"] = max(value, 10)
 
 
-class _Abandoned:
-    """Owns a handle the socket gave up on (a failed Happy Eyeballs attempt) until
-    libuv closes it; its callbacks are ignored."""
-
-    __slots__ = ("_loop", "_read_fast")
-
-    def __init__(self, loop: Loop) -> None:
-        self._loop = loop
-        self._read_fast = None
-
-    def _ignore(self, *args: Any) -> None:
-        pass
-
-    _on_connected = _on_closed = _on_written = _on_data = _on_read_error = _ignore
-    _on_shutdown = _on_idle_timeout = _ignore
-
-
 def _sockname(handle: Any, peer: bool) -> Optional[Dict[str, Any]]:
     ip = ffi.new("char[64]")
     port = ffi.new("int *")
@@ -157,7 +140,7 @@ class Socket(Stream):
         err = (lib.pn_tcp_open if kind == lib.PN_TCP else lib.pn_pipe_open)(self._handle, fd)
         if err:
             handle, self._handle = self._handle, None
-            _dispatch._objects[self._slot] = _Abandoned(self._loop)
+            _dispatch._objects[self._slot] = _dispatch.Ignored(self._loop)
             lib.pn_handle_close(handle)
             raise uv_error(err, "open")
         self._opened()
@@ -324,7 +307,7 @@ class Socket(Stream):
     def _abandon_handle(self) -> None:
         if self._handle is not None:
             handle, self._handle = self._handle, None
-            _dispatch._objects[self._slot] = _Abandoned(self._loop)
+            _dispatch._objects[self._slot] = _dispatch.Ignored(self._loop)
             lib.pn_handle_close(handle)
 
     def _connect_if_still(self, address: str, port: int, family: int,

@@ -123,7 +123,6 @@ class Stream(EventEmitter):
         self._loop = loop
         self._tid = loop._thread
         hwm = DEFAULT_HIGH_WATER_MARK if high_water_mark is None else high_water_mark
-        self._allow_half_open = bool(allow_half_open)
         self._whwm = hwm
         self._writable_on = writable
         self._rhwm = hwm
