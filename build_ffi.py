@@ -138,7 +138,7 @@ def make_builder():
             sanitize_link = flags
     ffi.set_source(
         "pyuv_net._uv",
-        '#include "pyuv_net.h"\n#include "py_callbacks.h"\n',
+        '#include "pyuv_net.h"\n#include "py_callbacks.h"\n#include "gil.h"\n',
         sources=[os.path.join(CSRC, "pyuv_net.c")],
         include_dirs=[CSRC] + incs,
         library_dirs=libdirs,
@@ -146,7 +146,7 @@ def make_builder():
         extra_objects=objects,
         extra_compile_args=compile_args,
         extra_link_args=link_args + sanitize_link,
-        depends=[os.path.join(CSRC, n) for n in ("pyuv_net.h", "py_callbacks.h")],
+        depends=[os.path.join(CSRC, n) for n in ("pyuv_net.h", "py_callbacks.h", "gil.h")],
     )
     return ffi
 

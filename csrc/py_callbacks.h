@@ -6,7 +6,7 @@
 #define PYUV_NET_PY_CALLBACKS_H
 
 void pn_py_read(int id, ssize_t nread, const char *data);
-void pn_py_read_slab(int id, ssize_t nread);
+void pn_py_reads(int first_id, int count);
 void pn_py_written(int id, int status);
 void pn_py_connected(int id, int status);
 void pn_py_shut(int id, int status);

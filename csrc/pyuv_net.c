@@ -19,11 +19,21 @@
 #include "pyuv_net.h"
 #include "py_callbacks.h"
 
-#define PN_SLAB_SIZE (64 * 1024)
+/* Reads land in the loop's slab, one after the other, and are handed to Python in
+ * batches: one call per loop iteration (or whenever the slab or the event list is
+ * nearly full, or before any other call into Python, so events keep libuv's order).
+ * A read gets up to PN_READ_SIZE bytes; the slab is flushed before less is left. */
+#define PN_READ_SIZE (64 * 1024)
+#define PN_SLAB_SIZE (4 * PN_READ_SIZE)
 
 struct pn_loop_s {
     uv_loop_t uv;
-    int slab_busy; /* the slab is lent to a read in progress */
+    uv_thread_t owner;  /* the thread whose handles these are (see PN_EWRONGTHREAD) */
+    uv_check_t flush_check;
+    size_t slab_used;
+    int nreads;
+    int flushing;       /* Python is taking the batch: reads meanwhile go direct */
+    int reads[PN_MAX_READS * 3]; /* (slot, offset, nread) per read, in order */
     char slab[PN_SLAB_SIZE];
 };
 
@@ -81,29 +91,66 @@ int pn_einval(void) { return UV_EINVAL; }
 
 /* ---- loops ---------------------------------------------------------------------- */
 
+/* Hands the reads gathered so far to Python in one call. */
+static void flush_reads(pn_loop_t *loop) {
+    if (loop->nreads == 0 || loop->flushing)
+        return;
+    loop->flushing = 1;
+    pn_py_reads(loop->reads[0], loop->nreads);
+    loop->flushing = 0;
+    loop->nreads = 0;
+    loop->slab_used = 0;
+}
+
+/* Every call into Python but pn_py_reads goes through here first, so Python sees the
+ * reads gathered so far before anything that happened after them. */
+static inline pn_loop_t *before_python(pn_loop_t *loop) {
+    if (loop->nreads != 0)
+        flush_reads(loop);
+    return loop;
+}
+
+/* Right after the poll phase of each loop iteration. */
+static void on_flush_check(uv_check_t *c) {
+    before_python((pn_loop_t *)((char *)c - offsetof(pn_loop_t, flush_check)));
+}
+
 pn_loop_t *pn_loop_new(void) {
     pn_loop_t *loop = malloc(sizeof(*loop));
     if (loop == NULL)
         return NULL;
-    memset(loop, 0, offsetof(pn_loop_t, slab));
+    memset(loop, 0, offsetof(pn_loop_t, reads));
     if (uv_loop_init(&loop->uv) != 0) {
         free(loop);
         return NULL;
     }
+    loop->owner = uv_thread_self();
+    /* data stays NULL: close_any() takes handles with data for pn_handle_t */
+    uv_check_init(&loop->uv, &loop->flush_check);
+    uv_check_start(&loop->flush_check, on_flush_check);
+    uv_unref((uv_handle_t *)&loop->flush_check);
     return loop;
 }
 
 int pn_loop_run(pn_loop_t *loop, int mode) {
     uv_run_mode m = mode == PN_RUN_ONCE ? UV_RUN_ONCE : mode == PN_RUN_NOWAIT ? UV_RUN_NOWAIT : UV_RUN_DEFAULT;
-    return uv_run(&loop->uv, m);
+    int alive = uv_run(&loop->uv, m);
+    before_python(loop);
+    return alive;
 }
 
 void pn_loop_stop(pn_loop_t *loop) { uv_stop(&loop->uv); }
 int pn_loop_alive(pn_loop_t *loop) { return uv_loop_alive(&loop->uv); }
-int pn_loop_fork(pn_loop_t *loop) { return uv_loop_fork(&loop->uv); }
+
+int pn_loop_fork(pn_loop_t *loop) {
+    loop->owner = uv_thread_self();
+    return uv_loop_fork(&loop->uv);
+}
+
 uint64_t pn_loop_now(pn_loop_t *loop) { return uv_now(&loop->uv); }
 char *pn_loop_slab(pn_loop_t *loop) { return loop->slab; }
 size_t pn_slab_size(void) { return PN_SLAB_SIZE; }
+int *pn_loop_reads(pn_loop_t *loop) { return loop->reads; }
 
 static void close_any(uv_handle_t *hd, void *arg) {
     (void)arg;
@@ -113,6 +160,9 @@ static void close_any(uv_handle_t *hd, void *arg) {
 }
 
 int pn_loop_close(pn_loop_t *loop) {
+    loop->nreads = 0; /* Python is deaf now: the gathered reads go nowhere */
+    if (!uv_is_closing((uv_handle_t *)&loop->flush_check))
+        uv_close((uv_handle_t *)&loop->flush_check, NULL);
     uv_walk(&loop->uv, close_any, NULL);
     /* Runs the close callbacks and lets pending requests (getaddrinfo) finish. */
     while (uv_run(&loop->uv, UV_RUN_DEFAULT) != 0) {
@@ -125,13 +175,27 @@ int pn_loop_close(pn_loop_t *loop) {
 
 /* ---- handles -------------------------------------------------------------------- */
 
-static void on_timer(uv_timer_t *t) { pn_py_timer(((pn_handle_t *)t->data)->id); }
-static void on_check(uv_check_t *c) { pn_py_check(((pn_handle_t *)c->data)->id); }
+static void on_timer(uv_timer_t *t) {
+    pn_handle_t *h = t->data;
+    before_python(h->loop);
+    pn_py_timer(h->id);
+}
+static void on_check(uv_check_t *c) {
+    pn_handle_t *h = c->data;
+    before_python(h->loop);
+    pn_py_check(h->id);
+}
 static void on_idle(uv_idle_t *i) { (void)i; /* only keeps the poll phase from blocking */ }
-static void on_async(uv_async_t *a) { pn_py_async(((pn_handle_t *)a->data)->id); }
+static void on_async(uv_async_t *a) {
+    pn_handle_t *h = a->data;
+    before_python(h->loop);
+    pn_py_async(h->id);
+}
 static void on_poll(uv_poll_t *p, int status, int events) {
     (void)events;
-    pn_py_poll(((pn_handle_t *)p->data)->id, status);
+    pn_handle_t *h = p->data;
+    before_python(h->loop);
+    pn_py_poll(h->id, status);
 }
 
 static pn_handle_t *handle_alloc(pn_loop_t *loop, int kind, int id) {
@@ -184,6 +248,7 @@ static void on_part_closed(uv_handle_t *hd) {
     pn_handle_t *h = hd->data;
     if (--h->open_parts > 0)
         return;
+    before_python(h->loop);
     pn_py_closed(h->id);
     free(h);
 }
@@ -260,6 +325,7 @@ static void on_idle_timer(uv_timer_t *t) {
         uv_timer_start(t, on_idle_timer, due - now, 0);
         return;
     }
+    before_python(h->loop);
     pn_py_idle_timeout(h->id);
 }
 
@@ -283,17 +349,19 @@ int pn_stream_set_timeout(pn_handle_t *h, uint64_t ms) {
     return uv_timer_start(&h->idle_timer, on_idle_timer, ms, 0);
 }
 
+/* on_read flushes before less than PN_READ_SIZE of the slab is left. */
 static void on_alloc(uv_handle_t *hd, size_t suggested, uv_buf_t *buf) {
     (void)suggested;
     pn_loop_t *loop = ((pn_handle_t *)hd->data)->loop;
-    if (!loop->slab_busy) {
-        loop->slab_busy = 1;
-        buf->base = loop->slab;
-    } else {
-        /* Only if a platform lends out two read buffers at once. */
-        buf->base = malloc(PN_SLAB_SIZE);
-    }
-    buf->len = buf->base != NULL ? PN_SLAB_SIZE : 0;
+    if (!loop->flushing)
+        buf->base = loop->slab + loop->slab_used;
+    else /* a read while Python takes a batch: not something libuv does today */
+        buf->base = malloc(PN_READ_SIZE);
+    buf->len = buf->base != NULL ? PN_READ_SIZE : 0;
+}
+
+static inline int in_slab(pn_loop_t *loop, const char *p) {
+    return p >= loop->slab && p < loop->slab + PN_SLAB_SIZE;
 }
 
 static ssize_t write_bufs(pn_handle_t *h, const uv_buf_t *bufs, int n, size_t total, int from_pipe);
@@ -324,17 +392,33 @@ static void on_read(uv_stream_t *s, ssize_t nread, const uv_buf_t *buf) {
         if (h->pipe_dst != NULL && pipe_read(h, nread, buf) == 0)
             nread = 0;
     }
-    /* Python copies the bytes out before returning, so the slab is free again after.
-     * Slab reads pass no pointer: Python slices its own view of the slab, which saves
-     * making a cdata object per read. */
-    if (nread > 0 && buf->base == loop->slab)
-        pn_py_read_slab(h->id, nread);
-    else if (nread != 0)
-        pn_py_read(h->id, nread, buf->base);
-    if (buf->base == loop->slab)
-        loop->slab_busy = 0;
-    else
+    if (buf->base != NULL && !in_slab(loop, buf->base)) {
+        if (nread != 0)
+            pn_py_read(h->id, nread, buf->base);
         free(buf->base);
+        return;
+    }
+    if (nread == 0)
+        return;
+    /* Gathered for the next flush: (slot, start, end) of the bytes in the slab, or
+     * (slot, error, -1) for EOF and errors, which keep their place in the order. */
+    int *r = loop->reads + 3 * loop->nreads++;
+    r[0] = h->id;
+    if (nread > 0) {
+        r[1] = (int)loop->slab_used;
+        loop->slab_used += (size_t)nread;
+        r[2] = (int)loop->slab_used;
+    } else {
+        r[1] = (int)nread;
+        r[2] = -1;
+    }
+    /* At once, not at the end of the poll phase: an EOF or error (what Python does
+     * about it, a shutdown say, then happens in this iteration as with per-read
+     * callbacks), and a read that filled its buffer (more is waiting: the listener
+     * must be able to pause before libuv reads again); and when the slab is full. */
+    if (nread < 0 || (size_t)nread == buf->len || loop->nreads == PN_MAX_READS ||
+        loop->slab_used > PN_SLAB_SIZE - PN_READ_SIZE)
+        flush_reads(loop);
 }
 
 int pn_read_start(pn_handle_t *h) {
@@ -359,8 +443,10 @@ static void on_written(uv_write_t *req, int status) {
         src->pipe_paused = 0;
         uv_read_start(&src->u.stream, on_alloc, on_read);
     }
-    if (!from_pipe)
+    if (!from_pipe) {
+        before_python(h->loop);
         pn_py_written(h->id, status);
+    }
 }
 
 /* Queues bytes [skip, total) of bufs as one write request holding its own copy. */
@@ -414,11 +500,15 @@ static ssize_t write_bufs(pn_handle_t *h, const uv_buf_t *bufs, int n, size_t to
 }
 
 ssize_t pn_write(pn_handle_t *h, const char *data, size_t len) {
+    if (!uv_thread_equal(&(uv_thread_t){uv_thread_self()}, &h->loop->owner))
+        return PN_EWRONGTHREAD;
     uv_buf_t b = uv_buf_init((char *)data, (unsigned int)len);
     return write_bufs(h, &b, 1, len, 0);
 }
 
 ssize_t pn_writev(pn_handle_t *h, const char *const *bufs, const size_t *lens, int n) {
+    if (!uv_thread_equal(&(uv_thread_t){uv_thread_self()}, &h->loop->owner))
+        return PN_EWRONGTHREAD;
     uv_buf_t small[16] = {{0}};
     uv_buf_t *b = n <= 16 ? small : malloc(sizeof(uv_buf_t) * (size_t)n);
     if (b == NULL)
@@ -467,13 +557,16 @@ void pn_pipe_stop(pn_handle_t *src) { pipe_unlink_both(src); }
 
 static void on_shutdown(uv_shutdown_t *req, int status) {
     pn_handle_t *h = req->handle->data;
+    before_python(h->loop);
     pn_py_shut(h->id, status);
 }
 
 int pn_shutdown(pn_handle_t *h) { return uv_shutdown(&h->shutdown_req, &h->u.stream, on_shutdown); }
 
 static void on_connection(uv_stream_t *server, int status) {
-    pn_py_connection(((pn_handle_t *)server->data)->id, status);
+    pn_handle_t *h = server->data;
+    before_python(h->loop);
+    pn_py_connection(h->id, status);
 }
 
 int pn_listen(pn_handle_t *h, int backlog) { return uv_listen(&h->u.stream, backlog, on_connection); }
@@ -491,7 +584,9 @@ static int parse_addr(const char *ip, int port, struct sockaddr_storage *ss) {
 }
 
 static void on_connect(uv_connect_t *req, int status) {
-    pn_py_connected(((pn_handle_t *)req->handle->data)->id, status);
+    pn_handle_t *h = req->handle->data;
+    before_python(h->loop);
+    pn_py_connected(h->id, status);
 }
 
 #ifndef _WIN32
@@ -649,8 +744,10 @@ static void on_resolved(uv_getaddrinfo_t *req, int status, struct addrinfo *res)
         }
     }
     int id = g->id;
+    pn_loop_t *loop = (pn_loop_t *)req->loop; /* uv is pn_loop_t's first member */
     uv_freeaddrinfo(res);
     free(g);
+    before_python(loop);
     pn_py_resolved(id, status, out != NULL ? out : "");
     free(out);
 }

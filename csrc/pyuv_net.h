@@ -42,6 +42,12 @@ enum {
     PN_RUN_NOWAIT = 2
 };
 
+/* pn_write/pn_writev called from a thread other than the loop's: nothing written. */
+enum { PN_EWRONGTHREAD = -100000 };
+
+/* Reads gathered per loop before they go to Python (see pn_loop_reads). */
+enum { PN_MAX_READS = 256 };
+
 const char *pn_err_name(int err);
 const char *pn_strerror(int err);
 int pn_einval(void);
@@ -55,9 +61,12 @@ int pn_loop_alive(pn_loop_t *loop);
 int pn_loop_close(pn_loop_t *loop);
 int pn_loop_fork(pn_loop_t *loop);
 uint64_t pn_loop_now(pn_loop_t *loop);
-/* The loop's read buffer: reads land here and pn_py_read_slab says how much. */
+/* The loop's read slab and its list of gathered reads, three ints each: the slot,
+ * then the start and end of the bytes in the slab, or a libuv error (UV_EOF, ...)
+ * and -1. pn_py_reads hands them over: the first slot and the count. */
 char *pn_loop_slab(pn_loop_t *loop);
 size_t pn_slab_size(void);
+int *pn_loop_reads(pn_loop_t *loop);
 
 /* Handles. `id` is the Python layer's slot number, passed back in every callback.
  * A handle is freed only after its close callback (pn_py_closed) has run. */

@@ -106,20 +106,31 @@ def pn_py_read(slot: int, nread: int, data: Any) -> None:
 
 
 @ffi.def_extern(onerror=_uncaught)
-def pn_py_read_slab(slot: int, nread: int) -> None:
-    """The hot path: `nread` bytes in the loop's slab, delivered as one bytes object."""
-    obj = _objects[slot]
-    loop = obj._loop
-    try:
-        fast = obj._read_fast
-        if fast is not None:
-            fast(loop._slab[:nread])
-        else:
-            obj._on_data(loop._slab[:nread])
-        if loop._ticks:
-            loop.run_ticks()
-    except BaseException as exc:
-        loop.fail(exc)
+def pn_py_reads(first: int, count: int) -> None:
+    """The hot path: the reads of one loop iteration, in order, one Python call for
+    all. Each is (slot, start, end) in the loop's list, the bytes being slab[start:end],
+    or (slot, error, -1). A stream destroyed by an earlier listener gets nothing more:
+    its slot belongs to a tombstone by then."""
+    objects = _objects
+    loop = objects[first]._loop
+    reads = loop._reads
+    slab = loop._slab
+    for i in range(0, 3 * count, 3):
+        obj = objects[reads[i]]
+        end = reads[i + 2]
+        try:
+            if end >= 0:
+                fast = obj._read_fast  # the single 'data' listener, when nothing is in between
+                if fast is not None:
+                    fast(slab[reads[i + 1]:end])
+                else:
+                    obj._on_data(slab[reads[i + 1]:end])
+            else:
+                obj._on_read_error(reads[i + 1])
+            if loop._ticks:
+                loop.run_ticks()
+        except BaseException as exc:
+            loop.fail(exc)
 
 
 @ffi.def_extern(onerror=_uncaught)

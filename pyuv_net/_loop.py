@@ -65,6 +65,8 @@ class Loop:
             raise MemoryError("uv_loop_init failed")
         self._thread = _get_ident()
         self._slab = ffi.buffer(lib.pn_loop_slab(self._ptr), lib.pn_slab_size())
+        reads = ffi.buffer(lib.pn_loop_reads(self._ptr), 3 * lib.PN_MAX_READS * ffi.sizeof("int"))
+        self._reads = memoryview(reads).cast("i")
         self._ticks: Deque[Tuple[Callable[..., Any], Tuple[Any, ...]]] = deque()
         self._error: Optional[BaseException] = None
         self._running = False

@@ -33,6 +33,7 @@ __all__ = ["Stream", "DEFAULT_HIGH_WATER_MARK"]
 
 DEFAULT_HIGH_WATER_MARK = 16384
 _get_ident = threading.get_ident
+_pn_write = lib.pn_write
 _new_cstrings = ffi.new
 _Callback = Optional[Callable[[Optional[BaseException]], Any]]
 
@@ -519,19 +520,20 @@ class Stream(EventEmitter):
     def write(self, data: Any, encoding: Any = None, callback: _Callback = None) -> bool:
         """Writes `data` (bytes-like or str); False when the buffer is at or over the
         high-water mark ('drain' follows once it empties)."""
-        if callable(encoding) and callback is None:
-            encoding, callback = None, encoding
-        if self._write_fast and type(data) is bytes and _get_ident() == self._tid:
+        if self._write_fast and type(data) is bytes and encoding is None and callback is None:
+            # pn_write checks the thread (PN_EWRONGTHREAD) so that this path need not.
             n = len(data)
-            queued = lib.pn_write(self._handle, data, n)
-            if queued == 0 and callback is None:
+            queued = _pn_write(self._handle, data, n)
+            if queued == 0:
                 # As node 20, the answer is computed after the write: a chunk the
                 # kernel took at once does not count against the high-water mark.
                 if self._wlen < self._whwm:
                     return True
                 self._need_drain = True
                 return False
-            return self._dispatched(n, queued, callback)
+            return self._dispatched(n, queued, None)
+        if callable(encoding) and callback is None:
+            encoding, callback = None, encoding
         return self._write_slow(data, encoding, callback)
 
     def _write_slow(self, data: Any, encoding: Any, callback: _Callback) -> bool:
@@ -572,6 +574,8 @@ class Stream(EventEmitter):
     def _dispatched(self, n: int, queued: int, callback: _Callback) -> bool:
         """Accounts for a chunk handed to pn_write/pn_writev: sent (0), queued in libuv
         (> 0) or failed (< 0)."""
+        if queued == lib.PN_EWRONGTHREAD:
+            self._check_thread()  # raises
         self._pending += 1
         if queued == 0:
             self._loop._ticks.append((self._after_write, (callback,)))
