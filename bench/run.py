@@ -36,6 +36,9 @@ RESULTS = os.path.join(BENCH, "results")
 PEERS = os.path.join(BENCH, ".venv-peers")
 MAIN_PY = os.path.join(ROOT, ".venv", "bin", "python")
 PEERS_PY = os.path.join(PEERS, "bin", "python")
+PYPY_VENV = os.path.join(ROOT, ".venv-pypy3")   # what `make setup PYTHON=pypy3` makes
+PYPY_PY = os.path.join(PYPY_VENV, "bin", "python")
+PYPY_WARMUP = 1.5  # extra seconds of load before measuring, for PyPy's JIT
 
 SERVER_CPU = 0
 LOADGEN_CPU = 1
@@ -73,8 +76,10 @@ def scenarios(idle_conns):
 # --------------------------------------------------------------------------- servers
 
 class Server:
-    def __init__(self, key, title, argv, needs_peers=False):
+    def __init__(self, key, title, argv, needs_peers=False, needs_pypy=False):
         self.key, self.title, self.argv, self.needs_peers = key, title, argv, needs_peers
+        self.needs_pypy = needs_pypy
+        self.warmup = PYPY_WARMUP if needs_pypy else 0.0
         self.unavailable = None   # reason, when the server cannot run here
 
 
@@ -84,6 +89,8 @@ def servers():
     return [
         Server("pyuv_net-data", "pyuv_net data", [MAIN_PY, pyuv, "data", "0"]),
         Server("pyuv_net-pipe", "pyuv_net pipe", [MAIN_PY, pyuv, "pipe", "0"]),
+        Server("pyuv_net-data-pypy", "pyuv_net data (PyPy)", [PYPY_PY, pyuv, "data", "0"],
+               needs_pypy=True),
         Server("node", "Node net", ["node", os.path.join(SERVERS_DIR, "node_echo.js"), "0"]),
         Server("uvloop-proto", "uvloop Protocol", [PEERS_PY, aio, "uvloop", "protocol", "0"],
                needs_peers=True),
@@ -118,6 +125,23 @@ def build_c():
         flags = subprocess.run(["pkg-config", "--cflags", "--libs", "libuv"], check=True,
                                capture_output=True, text=True).stdout.split()
         subprocess.run([cc, "-O2", "-Wall", "-o", uv_echo, src] + flags, check=True)
+
+
+def setup_pypy():
+    """Builds pyuv_net for PyPy into .venv-pypy3 when pypy3 is installed; returns None
+    or the reason it cannot."""
+    check = [PYPY_PY, "-c", "import pyuv_net"]
+    if os.path.exists(PYPY_PY) and subprocess.run(check, capture_output=True).returncode == 0:
+        return None
+    if not shutil.which("pypy3"):
+        return "pypy3 not installed (apt-get install pypy3 pypy3-dev)"
+    log("bench: building pyuv_net for PyPy in %s" % os.path.basename(PYPY_VENV))
+    r = subprocess.run([os.path.join(ROOT, "scripts", "bootstrap.sh"), "pypy3", PYPY_VENV],
+                       capture_output=True, text=True)
+    if r.returncode != 0:
+        tail = (r.stderr or r.stdout).strip().splitlines()[-1:] or ["bootstrap failed"]
+        return "PyPy build failed: %s" % tail[0][:120]
+    return None
 
 
 def setup_peers():
@@ -283,17 +307,18 @@ def stop_server(proc):
         proc.stdout.close()
 
 
-def run_loadgen(scn, port, server_pid, cfg):
+def run_loadgen(scn, port, server_pid, cfg, extra_warmup=0.0):
+    warmup = cfg.warmup + extra_warmup
     argv = [os.path.join(BIN, "loadgen"), "--mode", scn.mode, "--port", str(port),
             "--cpu", str(LOADGEN_CPU), "--seconds", str(cfg.seconds),
-            "--warmup", str(cfg.warmup)] + scn.args
+            "--warmup", str(warmup)] + scn.args
     if scn.mode == "idle":
         argv += ["--hold", "60"]
     if scn.mode == "connect" and cfg.connect_sources > 1:
         argv += ["--sources", str(cfg.connect_sources)]
     lg = subprocess.Popen(argv, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
                           stderr=subprocess.PIPE, text=True)
-    limit = cfg.warmup + cfg.seconds + (90 if scn.mode == "idle" else 30)
+    limit = warmup + cfg.seconds + (90 if scn.mode == "idle" else 30)
     killer = threading.Timer(limit, lg.kill)
     killer.start()
     res = {}
@@ -356,7 +381,7 @@ def one_run(server, scn, cfg):
             if scn.mode == "idle":
                 time.sleep(0.3)
                 rss_before = rss_kib(proc.pid)
-            res = run_loadgen(scn, port, proc.pid, cfg)
+            res = run_loadgen(scn, port, proc.pid, cfg, server.warmup)
             crashed = proc.poll() is not None
             if scn.mode == "idle":
                 res["rss_before_kib"] = rss_before
@@ -585,9 +610,14 @@ def main():
         srvs = [s for s in srvs if s.key in want]
     if not scns or not srvs:
         sys.exit("bench: nothing to run")
+    pypy_reason = setup_pypy() if any(s.needs_pypy for s in srvs) else None
+    if pypy_reason:
+        log("bench: PyPy unavailable: %s" % pypy_reason)
     for s in srvs:
         if s.needs_peers and peers_reason:
             s.unavailable = peers_reason
+        elif s.needs_pypy and pypy_reason:
+            s.unavailable = pypy_reason
         elif s.argv[0] == "node" and not shutil.which("node"):
             s.unavailable = "node not installed"
 
