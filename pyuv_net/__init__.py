@@ -14,7 +14,7 @@ from ._dns import lookup
 from ._events import EventEmitter
 from ._loop import Loop, active_handles, call_soon_threadsafe, get_loop, next_tick, run, stop
 from ._server import Server, create_server
-from ._socket import (Socket, connect, get_default_auto_select_family,
+from ._socket import (Socket, connect, connect_async, get_default_auto_select_family,
                       get_default_auto_select_family_attempt_timeout, set_default_auto_select_family,
                       set_default_auto_select_family_attempt_timeout)
 from ._timers import (Immediate, Timer, clear_immediate, clear_interval, clear_timeout, set_immediate,
@@ -31,7 +31,7 @@ alias_module(globals())
 
 __all__ = [
     "EventEmitter", "Immediate", "Loop", "Server", "Socket", "Stream", "Timer", "active_handles",
-    "call_soon_threadsafe", "clear_immediate", "clear_interval", "clear_timeout", "connect",
+    "call_soon_threadsafe", "clear_immediate", "clear_interval", "clear_timeout", "connect", "connect_async",
     "create_connection", "create_server", "get_default_auto_select_family",
     "get_default_auto_select_family_attempt_timeout", "get_loop", "is_ip", "is_ipv4", "is_ipv6",
     "lookup", "next_tick", "run", "set_default_auto_select_family",

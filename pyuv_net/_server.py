@@ -303,6 +303,19 @@ class Server(EventEmitter):
     def __repr__(self) -> str:
         return "<Server %s>" % (self.address() if self._handle is not None else "not listening")
 
+    # -- asyncio (pyuv_net/asyncio.py; imported on first use) ---------------------
+
+    async def listen_async(self, *args: Any, **kwargs: Any) -> "Server":
+        """listen()'s arguments; returns once listening (a listen error is raised)."""
+        from .asyncio import listening
+        await listening(self, *args, **kwargs)
+        return self
+
+    async def close_async(self) -> None:
+        """close(), returning once every connection has ended."""
+        from .asyncio import server_closed
+        await server_closed(self)
+
 
 def _handle_fd(handle: Any) -> int:
     fileno = getattr(handle, "fileno", None)
