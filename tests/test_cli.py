@@ -3,52 +3,30 @@ loopback and local sockets."""
 from __future__ import annotations
 
 import os
-import selectors
 import signal
 import socketserver
 import subprocess
 import sys
 import threading
 from pathlib import Path
-from typing import IO, Any, Iterator
+from typing import Any, Iterator
 
 import pytest
 
 import pyuv_net
+from _child import DEADLINE, child_env, listening_on, read_line
 
 pytestmark = pytest.mark.timeout(60)
 ROOT = str(Path(pyuv_net.__file__).resolve().parent.parent)
-DEADLINE = 15.0  # a safety net only: every wait below ends on an event first
-
-
-def _env() -> dict:
-    return dict(os.environ, PYTHONPATH=ROOT, PYTHONUNBUFFERED="1")
 
 
 def cli(*args: str, **popen: Any) -> "subprocess.Popen[bytes]":
-    return subprocess.Popen([sys.executable, "-m", "pyuv_net", *args], env=_env(), **popen)
+    return subprocess.Popen([sys.executable, "-m", "pyuv_net", *args], env=child_env(), **popen)
 
 
 def run_cli(*args: str, data: bytes = b"") -> "subprocess.CompletedProcess[bytes]":
-    return subprocess.run([sys.executable, "-m", "pyuv_net", *args], env=_env(), input=data,
+    return subprocess.run([sys.executable, "-m", "pyuv_net", *args], env=child_env(), input=data,
                           capture_output=True, timeout=DEADLINE)
-
-
-def read_line(stream: IO[bytes]) -> str:
-    """The next line a child prints (fails instead of hanging if none comes)."""
-    selector = selectors.DefaultSelector()
-    selector.register(stream, selectors.EVENT_READ)
-    try:
-        if not selector.select(DEADLINE):
-            raise AssertionError("the child printed nothing")
-    finally:
-        selector.close()
-    return stream.readline().decode()
-
-
-def listening_on(line: str) -> str:
-    assert " listening on " in line, line
-    return line.rsplit(" ", 1)[1].strip()
 
 
 @pytest.fixture
