@@ -9,7 +9,9 @@
 from __future__ import annotations
 
 from ._addresses import is_ip, is_ipv4, is_ipv6
-from ._aliases import SERVER_NAMES, SOCKET_NAMES, alias_class, alias_module
+from ._aliases import (BLOCK_LIST_NAMES, SERVER_NAMES, SOCKET_ADDRESS_SPECIAL, SOCKET_NAMES, alias_class,
+                       alias_module)
+from ._blocklist import BlockList, SocketAddress
 from ._dns import lookup
 from ._events import EventEmitter
 from ._loop import Loop, active_handles, call_soon_threadsafe, get_loop, next_tick, run, stop
@@ -27,10 +29,13 @@ Stream = Socket  # Node: net.Stream is net.Socket
 
 alias_class(Socket, SOCKET_NAMES)
 alias_class(Server, SERVER_NAMES)
+alias_class(BlockList, BLOCK_LIST_NAMES)
+alias_class(SocketAddress, (), SOCKET_ADDRESS_SPECIAL)
 alias_module(globals())
 
 __all__ = [
-    "EventEmitter", "Immediate", "Loop", "Server", "Socket", "Stream", "Timer", "active_handles",
+    "BlockList", "EventEmitter", "Immediate", "Loop", "Server", "Socket", "SocketAddress", "Stream", "Timer",
+    "active_handles",
     "call_soon_threadsafe", "clear_immediate", "clear_interval", "clear_timeout", "connect", "connect_async",
     "create_connection", "create_server", "get_default_auto_select_family",
     "get_default_auto_select_family_attempt_timeout", "get_loop", "is_ip", "is_ipv4", "is_ipv6",
