@@ -8,6 +8,7 @@
 """
 from __future__ import annotations
 
+from ._abort import AbortController, AbortError, AbortSignal
 from ._addresses import is_ip, is_ipv4, is_ipv6
 from ._aliases import (BLOCK_LIST_NAMES, SERVER_NAMES, SOCKET_ADDRESS_SPECIAL, SOCKET_NAMES, alias_class,
                        alias_module)
@@ -31,10 +32,11 @@ alias_class(Socket, SOCKET_NAMES)
 alias_class(Server, SERVER_NAMES)
 alias_class(BlockList, BLOCK_LIST_NAMES)
 alias_class(SocketAddress, (), SOCKET_ADDRESS_SPECIAL)
+alias_class(AbortSignal, ("throw_if_aborted",))
 alias_module(globals())
 
 __all__ = [
-    "BlockList", "EventEmitter", "Immediate", "Loop", "Server", "Socket", "SocketAddress", "Stream", "Timer",
+    "AbortController", "AbortError", "AbortSignal", "BlockList", "EventEmitter", "Immediate", "Loop", "Server", "Socket", "SocketAddress", "Stream", "Timer",
     "active_handles",
     "call_soon_threadsafe", "clear_immediate", "clear_interval", "clear_timeout", "connect", "connect_async",
     "create_connection", "create_server", "get_default_auto_select_family",

@@ -6,6 +6,7 @@ import os
 from typing import Any, Callable, Dict, Optional
 
 from . import _dispatch
+from ._abort import watch_signal
 from ._addresses import is_ip
 from ._dns import lookup as _dns_lookup
 from ._errors import check_local_path, describe, state_error, type_error, uv_error, value_error
@@ -68,6 +69,8 @@ class Server(EventEmitter):
         if self._handle is not None:
             raise state_error("ERR_SERVER_ALREADY_LISTEN", "Listen method has been called more than once without closing.")
         backlog = validate_backlog(options.get("backlog"))
+        if options.get("signal") is not None:
+            watch_signal(options["signal"], self, self._loop, self.close)
         if callback is not None:
             self.once("listening", callback)
         handle = options.get("handle")

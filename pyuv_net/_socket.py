@@ -7,6 +7,7 @@ import sys
 from typing import Any, AsyncIterator, Callable, Dict, List, Optional, Tuple
 
 from . import _dispatch
+from ._abort import abort_error, watch_signal
 from ._addresses import is_ip
 from ._dns import lookup as _dns_lookup
 from ._errors import check_local_path, describe, state_error, type_error, uv_error, value_error
@@ -164,6 +165,9 @@ class Socket(Stream):
         options, callback = normalize_connect(args, kwargs)
         options.pop("loop", None)
         check_connect_options(options)
+        signal = options.get("signal")
+        if signal is not None:
+            watch_signal(signal, self, self._loop, lambda: self.destroy(abort_error(signal)))
         if self._destroyed:
             self._reset_state()
             self._peername = self._sockname = None
