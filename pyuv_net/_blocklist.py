@@ -77,7 +77,7 @@ class SocketAddress:
             raise _invalid_address()
         self._ip = ip
         self._address = _text(ip)
-        self._port = port
+        self._port: int = port
         self._family = family
         self._flowlabel = flowlabel
 

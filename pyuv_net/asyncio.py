@@ -164,6 +164,15 @@ def _driver(loop: Loop) -> Driver:
     return attach(loop)
 
 
+def _settle(future: "asyncio.Future[Any]", error: Optional[BaseException], value: Any) -> None:
+    if future.done():  # cancelled meanwhile, or settled already
+        return
+    if error is None:
+        future.set_result(value)
+    else:
+        future.set_exception(error)
+
+
 def _settled_by(emitter: EventEmitter, loop: Loop, event: str,
                 closed_error: Callable[[], BaseException]) -> "asyncio.Future[Tuple[Any, ...]]":
     """A future for `event` on `emitter`: its arguments, or the 'error', or
@@ -174,12 +183,7 @@ def _settled_by(emitter: EventEmitter, loop: Loop, event: str,
     def settle(error: Optional[BaseException], value: Tuple[Any, ...] = ()) -> None:
         for name, fn in listeners:
             emitter.remove_listener(name, fn)
-        if future.done():
-            return
-        if error is None:
-            future.set_result(value)
-        else:
-            future.set_exception(error)
+        _settle(future, error, value)
 
     listeners.append((event, lambda *args: settle(None, args)))
     listeners.append(("error", settle))
@@ -266,14 +270,5 @@ async def server_closed(server: Any) -> None:
     """server.close() and its completion (every connection ended); raises
     ERR_SERVER_NOT_RUNNING when it was not listening, as promisified close in Node."""
     future: "asyncio.Future[None]" = _driver(server._loop).aloop.create_future()
-
-    def done(err: Optional[BaseException]) -> None:
-        if future.done():
-            return
-        if err is None:
-            future.set_result(None)
-        else:
-            future.set_exception(err)
-
-    server.close(done)
+    server.close(lambda err: _settle(future, err, None))
     await future
