@@ -139,7 +139,7 @@ def make_builder():
     ffi.set_source(
         "pyuv_net._uv",
         '#include "pyuv_net.h"\n#include "py_callbacks.h"\n#include "gil.h"\n',
-        sources=[os.path.join(CSRC, "pyuv_net.c")],
+        sources=[os.path.join(CSRC, n) for n in ("pyuv_net.c", "backend.c")],
         include_dirs=[CSRC] + incs,
         library_dirs=libdirs,
         libraries=libs,

@@ -68,6 +68,13 @@ char *pn_loop_slab(pn_loop_t *loop);
 size_t pn_slab_size(void);
 int *pn_loop_reads(pn_loop_t *loop);
 
+/* Embedding in another event loop (csrc/backend.c): the descriptor to watch for
+ * readability (-1 where there is none, as on Windows), and how long the embedder may
+ * wait before running the loop again: ms, 0 for "now", -1 for "until the descriptor
+ * is readable". */
+int pn_loop_backend_fd(pn_loop_t *loop);
+int pn_loop_backend_timeout(pn_loop_t *loop);
+
 /* Handles. `id` is the Python layer's slot number, passed back in every callback.
  * A handle is freed only after its close callback (pn_py_closed) has run. */
 pn_handle_t *pn_handle_new(pn_loop_t *loop, int kind, int id);

@@ -2,7 +2,7 @@
 table is here, so code, docs and tests agree on it."""
 from __future__ import annotations
 
-from typing import Any, Dict, Iterable
+from typing import Any, Dict, Iterable, Optional
 
 
 def camel(name: str) -> str:
@@ -20,6 +20,9 @@ SOCKET_NAMES = (
     "auto_select_family_attempted_addresses", "allow_half_open",
 )
 SERVER_NAMES = ("get_connections", "max_connections")
+BLOCK_LIST_NAMES = ("add_address", "add_range", "add_subnet")
+# Names Node spells otherwise than camel() would (acronyms in capitals), by class.
+SOCKET_ADDRESS_SPECIAL = {"to_json": "toJSON"}
 MODULE_NAMES = (
     "create_server", "create_connection", "set_timeout", "clear_timeout", "set_interval",
     "clear_interval", "set_immediate", "clear_immediate", "get_default_auto_select_family",
@@ -30,9 +33,11 @@ MODULE_NAMES = (
 MODULE_SPECIAL = {"is_ip": "isIP", "is_ipv4": "isIPv4", "is_ipv6": "isIPv6"}
 
 
-def alias_class(cls: type, names: Iterable[str]) -> None:
+def alias_class(cls: type, names: Iterable[str], special: Optional[Dict[str, str]] = None) -> None:
     for name in names:
         setattr(cls, camel(name), getattr(cls, name))
+    for name, node_name in (special or {}).items():
+        setattr(cls, node_name, getattr(cls, name))
 
 
 def alias_module(namespace: Dict[str, Any]) -> None:

@@ -78,6 +78,9 @@ class Loop:
         self._threadsafe: Deque[Tuple[Callable[..., Any], Tuple[Any, ...]]] = deque()
         self._async = _Internal(self, lib.PN_ASYNC, self._run_threadsafe)
         self._wakeup: Optional[Tuple[_Internal, socket.socket, socket.socket]] = None
+        # Set while another event loop runs this one (pyuv_net.asyncio's driver): work
+        # queued from outside run() must ask it for a run.
+        self._embedder: Optional[Any] = None
 
     # -- running ------------------------------------------------------------------
 
@@ -101,7 +104,9 @@ class Loop:
             raise value_error("ERR_INVALID_ARG_VALUE", "mode must be 'default', 'once' or 'nowait'") from None
         self._running = True
         outer, _dispatch.running.loop = _dispatch.running.loop, self
-        restore = self._watch_signals()
+        # A nowait run never blocks, so signals need no wake-up (and an embedding loop
+        # keeps its own wake-up fd).
+        restore = self._watch_signals() if uv_mode != lib.PN_RUN_NOWAIT else None
         try:
             self.run_ticks()
             alive = lib.pn_loop_run(self._ptr, uv_mode)
@@ -134,6 +139,8 @@ class Loop:
         if self._running:
             raise state_error("ERR_LOOP_RUNNING", "cannot close a running loop")
         self._closing = True
+        if self._embedder is not None:
+            self._embedder.detach()
         if self._wakeup is not None:
             self._wakeup[1].close()
             self._wakeup[2].close()
@@ -160,6 +167,14 @@ class Loop:
 
     def next_tick(self, fn: Callable[..., Any], *args: Any) -> None:
         self._ticks.append((fn, args))
+        if not self._running and self._embedder is not None:
+            self._embedder.wake()
+
+    def work_queued(self) -> None:
+        """Tells an embedding loop that libuv has new work (a timer, a shutdown, a close)
+        queued from outside run()."""
+        if not self._running and self._embedder is not None:
+            self._embedder.wake()
 
     def run_ticks(self) -> None:
         ticks = self._ticks

@@ -6,6 +6,7 @@ import os
 from typing import Any, Callable, Dict, Optional
 
 from . import _dispatch
+from ._abort import watch_signal
 from ._addresses import is_ip
 from ._dns import lookup as _dns_lookup
 from ._errors import check_local_path, describe, state_error, type_error, uv_error, value_error
@@ -68,6 +69,8 @@ class Server(EventEmitter):
         if self._handle is not None:
             raise state_error("ERR_SERVER_ALREADY_LISTEN", "Listen method has been called more than once without closing.")
         backlog = validate_backlog(options.get("backlog"))
+        if options.get("signal") is not None:
+            watch_signal(options["signal"], self, self._loop, self.close)
         if callback is not None:
             self.once("listening", callback)
         handle = options.get("handle")
@@ -302,6 +305,19 @@ class Server(EventEmitter):
 
     def __repr__(self) -> str:
         return "<Server %s>" % (self.address() if self._handle is not None else "not listening")
+
+    # -- asyncio (pyuv_net/asyncio.py; imported on first use) ---------------------
+
+    async def listen_async(self, *args: Any, **kwargs: Any) -> "Server":
+        """listen()'s arguments; returns once listening (a listen error is raised)."""
+        from .asyncio import listening
+        await listening(self, *args, **kwargs)
+        return self
+
+    async def close_async(self) -> None:
+        """close(), returning once every connection has ended."""
+        from .asyncio import server_closed
+        await server_closed(self)
 
 
 def _handle_fd(handle: Any) -> int:

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import socket as _pysocket
 import sys
-from typing import Any, Callable, Dict, List, Optional, Tuple
+from typing import Any, AsyncIterator, Callable, Dict, List, Optional, Tuple
 
 from . import _dispatch
+from ._abort import abort_error, watch_signal
 from ._addresses import is_ip
 from ._dns import lookup as _dns_lookup
 from ._errors import check_local_path, describe, state_error, type_error, uv_error, value_error
@@ -16,7 +17,7 @@ from ._stream import Stream
 from ._timers import Timer
 from ._uv import ffi, lib
 
-__all__ = ["Socket", "connect", "get_default_auto_select_family", "set_default_auto_select_family",
+__all__ = ["Socket", "connect", "connect_async", "get_default_auto_select_family", "set_default_auto_select_family",
            "get_default_auto_select_family_attempt_timeout", "set_default_auto_select_family_attempt_timeout"]
 
 _FAMILY_NAMES = {4: "IPv4", 6: "IPv6"}
@@ -164,6 +165,9 @@ class Socket(Stream):
         options, callback = normalize_connect(args, kwargs)
         options.pop("loop", None)
         check_connect_options(options)
+        signal = options.get("signal")
+        if signal is not None:
+            watch_signal(signal, self, self._loop, lambda: self.destroy(abort_error(signal)))
         if self._destroyed:
             self._reset_state()
             self._peername = self._sockname = None
@@ -380,6 +384,12 @@ class Socket(Stream):
             ctx.timer.close()
         Stream.destroy(self, error)
         self._sockname = None  # as Node; the peer's name stays known if it was read
+        self._loop.work_queued()  # the close completes in libuv's next iteration
+        return self
+
+    def end(self, data: Any = None, encoding: Any = None, callback: Any = None) -> "Socket":
+        Stream.end(self, data, encoding, callback)
+        self._loop.work_queued()  # the shutdown waits in libuv for its next iteration
         return self
 
     def reset_and_destroy(self) -> "Socket":
@@ -515,6 +525,17 @@ class Socket(Stream):
     def __repr__(self) -> str:
         return "<Socket %s %s>" % (self.ready_state, self._peer() or self._path or "")
 
+    # -- asyncio (pyuv_net/asyncio.py; imported on first use) ---------------------
+
+    def __aiter__(self) -> AsyncIterator[Any]:
+        from .asyncio import chunks
+        return chunks(self)
+
+    async def drain(self) -> None:
+        """Waits while write() asks for it (the buffer is at its high-water mark)."""
+        from .asyncio import drained
+        await drained(self)
+
 
 def connect(*args: Any, **kwargs: Any) -> Socket:
     """net.connect / net.createConnection: a new Socket, connecting."""
@@ -526,3 +547,11 @@ def connect(*args: Any, **kwargs: Any) -> Socket:
     if fd is not None:
         return sock
     return sock.connect(options, callback) if callback is not None else sock.connect(options)
+
+
+async def connect_async(*args: Any, **kwargs: Any) -> Socket:
+    """`await net.connect_async(...)`: connect's arguments; the socket once connected
+    (its connection error is raised). Runs under asyncio (pyuv_net/asyncio.py)."""
+    from .asyncio import connected
+    sock: Socket = await connected(connect(*args, **kwargs))
+    return sock

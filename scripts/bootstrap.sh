@@ -38,10 +38,14 @@ if [ ! -x "$VENV/bin/python" ]; then
   "$PYTHON" -m venv "$VENV"
 fi
 stamp="$VENV/.pyuv_net-built"
-if [ ! -f "$VENV/.deps" ]; then
+deps="cffi>=1.15 setuptools wheel pytest pytest-timeout"
+# uvloop (the asyncio tests run under it too) has no PyPy build.
+"$VENV/bin/python" -c 'import sys; sys.exit(0 if hasattr(sys, "pypy_version_info") else 1)' || deps="$deps uvloop"
+if [ "$(cat "$VENV/.deps" 2>/dev/null)" != "$deps" ]; then
   "$VENV/bin/python" -m pip install -q --upgrade pip >/dev/null 2>&1 || true
-  "$VENV/bin/python" -m pip install -q "cffi>=1.15" setuptools wheel pytest pytest-timeout
-  touch "$VENV/.deps"
+  # shellcheck disable=SC2086  # one word per requirement
+  "$VENV/bin/python" -m pip install -q $deps
+  echo "$deps" >"$VENV/.deps"
 fi
 # Rebuild only when the C side or the build changed (or the extension is gone).
 if [ ! -f "$stamp" ] || ! ls pyuv_net/_uv.*so >/dev/null 2>&1 ||
