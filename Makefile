@@ -7,7 +7,7 @@ endif
 PY := $(VENV)/bin/python
 PYTEST_ARGS ?=
 
-.PHONY: setup demo test asan bench clean
+.PHONY: setup demo test asan bench bench-count clean
 
 setup:
 	@scripts/bootstrap.sh $(PYTHON) $(VENV)
@@ -25,6 +25,10 @@ asan:
 # Echo servers side by side (bench/run.py); BENCH_ARGS=--quick for a smoke run.
 bench: setup
 	$(PY) bench/run.py $(BENCH_ARGS)
+
+# Instructions and Python objects per request under callgrind (bench/count.py).
+bench-count: setup
+	$(PY) bench/count.py $(BENCH_ARGS)
 
 clean:
 	rm -rf build .venv .venv-* pyuv_net/*.so pyuv_net/_uv.c *.egg-info
