@@ -17,7 +17,7 @@ from typing import Any, Dict, List, Optional, Sequence, Set
 from . import _loop
 from ._server import Server, create_server
 from ._socket import Socket, connect
-from ._timers import set_interval, set_timeout
+from ._timers import Timer, set_interval, set_timeout
 
 _TCP = re.compile(r"^(?:\[([^\]]*)\]|([^:\[\]]*)):(\d+)$")
 
@@ -85,8 +85,13 @@ class _StdinPump:
         self.may_send = threading.Event()
         self.may_send.set()
         self.thread = threading.Thread(target=self._pump, name="pyuv-net cat stdin", daemon=True)
+        # The thread is invisible to the loop, which would otherwise end as soon as the
+        # socket has nothing to do (a half-open socket waiting for our input, say):
+        # this timer keeps it running until the input has ended, as Node's stdin would.
+        self.keep_alive: Optional[Timer] = None
 
     def start(self) -> None:
+        self.keep_alive = set_interval(_nothing, 3_600_000, loop=self.loop)
         self.thread.start()
 
     def _pump(self) -> None:
@@ -114,8 +119,14 @@ class _StdinPump:
             self.sock.once("drain", self.may_send.set)
 
     def _end(self) -> None:
+        if self.keep_alive is not None:
+            self.keep_alive.close()
         if not self.sock.destroyed:
             self.sock.end()
+
+
+def _nothing() -> None:
+    pass
 
 
 def report(err: BaseException) -> None:
@@ -136,6 +147,8 @@ def _cat_over(sock: Socket, loop: _loop.Loop, status: List[int]) -> None:
 
     sock.on("data", on_data)
     sock.on("error", on_error)
+    # Half-open both ways (as nc): each side ends its half at the end of its input, and
+    # the connection closes once both have; so the peer ending first cuts nothing short.
     sock.on("close", lambda _had_error: loop.stop())  # the stdin thread may still wait
     _StdinPump(sock, loop).start()
 
@@ -150,7 +163,7 @@ def run_cat(args: argparse.Namespace) -> int:
             server.close()  # one peer, as `nc -l`
             _cat_over(sock, loop, status)
 
-        server = create_server(on_connection)
+        server = create_server(on_connection, allow_half_open=True)
         server.on("listening", lambda: print("cat: listening on " + describe_address(server),
                                               file=sys.stderr, flush=True))
         def on_server_error(err: BaseException) -> None:
@@ -160,7 +173,7 @@ def run_cat(args: argparse.Namespace) -> int:
         server.on("error", on_server_error)
         server.listen(options)
     else:
-        sock = connect(parse_address(args.address, "localhost"))
+        sock = connect(dict(parse_address(args.address, "localhost"), allow_half_open=True))
         _cat_over(sock, loop, status)
     _stop_on_signals(loop.stop)
     loop.run()
