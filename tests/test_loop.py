@@ -13,15 +13,12 @@ import sys
 import textwrap
 import threading
 import time
-from pathlib import Path
 
 import pytest
 
 import pyuv_net as net
 
-from conftest import HOST, errcode, listen_server, run_loop
-
-ROOT = Path(__file__).resolve().parent.parent
+from conftest import HOST, child_env, errcode, listen_server, run_loop
 
 
 class Boom(Exception):
@@ -414,11 +411,8 @@ def test_keyboard_interrupt_raised_in_a_callback_comes_out_of_run():
 # -- signals (in a child process that blocks in run()) --------------------------
 
 def _spawn(code: str) -> subprocess.Popen:
-    env = dict(os.environ)
-    env["PYTHONPATH"] = os.pathsep.join([str(ROOT)] + ([env["PYTHONPATH"]] if env.get("PYTHONPATH") else []))
-    env["PYTHONUNBUFFERED"] = "1"
     return subprocess.Popen([sys.executable, "-c", textwrap.dedent(code)], stdout=subprocess.PIPE,
-                            stderr=subprocess.PIPE, env=env, text=True)
+                            stderr=subprocess.PIPE, env=child_env(PYTHONUNBUFFERED="1"), text=True)
 
 
 def _wait_ready(proc: subprocess.Popen) -> str:
