@@ -142,6 +142,8 @@ def make_builder():
     header = _read("pyuv_net.h")
     ffi.cdef(cdef_text(header))
     ffi.cdef(python_callbacks(_read("py_callbacks.h")))
+    # Which libuv the extension runs on: behaviour differs between releases (tests, bug reports).
+    ffi.cdef("unsigned int uv_version(void);")
     incs, libdirs, libs, objects, link_args = libuv_flags()
     compile_args, sanitize_link = [], []
     if sys.platform == "win32":
@@ -154,7 +156,7 @@ def make_builder():
             sanitize_link = flags
     ffi.set_source(
         "pyuv_net._uv",
-        '#include "pyuv_net.h"\n#include "py_callbacks.h"\n',
+        '#include <uv.h>\n#include "pyuv_net.h"\n#include "py_callbacks.h"\n',
         sources=[os.path.join(CSRC, "pyuv_net.c")],
         include_dirs=[CSRC] + incs,
         library_dirs=libdirs,

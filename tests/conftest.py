@@ -43,9 +43,20 @@ HAS_IPV6 = _ipv6_loopback()
 needs_ipv6 = pytest.mark.skipif(not HAS_IPV6, reason="cannot bind ::1 (no IPv6 loopback here)")
 
 
+def _libuv_version():
+    from pyuv_net._uv import lib
+    packed = lib.uv_version()
+    return (packed >> 16) & 0xff, (packed >> 8) & 0xff, packed & 0xff
+
+
+LIBUV_VERSION = _libuv_version()
+
+
 def pytest_report_header(config):
-    # Which build is under test: the repository's, or an installed wheel or sdist.
-    return "pyuv_net under test: %s" % Path(net.__file__).resolve().parent
+    # Which build is under test (the repository's, or an installed wheel or sdist) and on
+    # which libuv: some behaviour differs between libuv releases.
+    return ["pyuv_net under test: %s" % Path(net.__file__).resolve().parent,
+            "libuv: %d.%d.%d" % LIBUV_VERSION]
 
 
 class LoopTimeout(AssertionError):
