@@ -1,12 +1,11 @@
 #!/usr/bin/env bash
-# Installs a built wheel or sdist into a FRESH venv and runs the repository's test suite
-# against it, from a scratch directory so that `import pyuv_net` cannot find the source
-# tree; fails unless the suite reports testing the venv's copy.
-# Usage: scripts/test_installed.sh PYTHON VENV ARTIFACT [PYTEST ARGS...]
+# Installs a built wheel or sdist into a FRESH venv and runs a test suite (TESTS, a
+# tests/ directory) against it, from a scratch directory so that `import pyuv_net`
+# cannot find a source tree; fails unless the suite reports testing the venv's copy.
+# Usage: scripts/test_installed.sh PYTHON VENV ARTIFACT TESTS [PYTEST ARGS...]
 set -euo pipefail
-PYTHON=$1 VENV=$2 ARTIFACT=$3
-shift 3
-ROOT=$(cd "$(dirname "$0")/.." && pwd)
+PYTHON=$1 VENV=$2 ARTIFACT=$3 TESTS=$(cd "$4" && pwd)
+shift 4
 
 rm -rf "$VENV"
 "$PYTHON" -m venv "$VENV"
@@ -20,7 +19,7 @@ trap 'rm -rf "$scratch"' EXIT
 cd "$scratch"
 log=$scratch/pytest.log
 set +e
-"$VENV/bin/python" -m pytest -p no:cacheprovider "$@" "$ROOT/tests" 2>&1 | tee "$log"
+"$VENV/bin/python" -m pytest -p no:cacheprovider "$@" "$TESTS" 2>&1 | tee "$log"
 status=${PIPESTATUS[0]}
 set -e
 if ! grep -q "^pyuv_net under test: $VENV/" "$log"; then
