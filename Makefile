@@ -7,7 +7,7 @@ endif
 PY := $(VENV)/bin/python
 PYTEST_ARGS ?=
 
-.PHONY: setup demo test asan bench bench-count clean
+.PHONY: setup demo test asan bench bench-count wheel sdist lint-workflows clean
 
 setup:
 	@scripts/bootstrap.sh $(PYTHON) $(VENV)
@@ -30,5 +30,25 @@ bench: setup
 bench-count: setup
 	$(PY) bench/count.py $(BENCH_ARGS)
 
+# A wheel carrying a static libuv (pinned, built by scripts/build_libuv.sh), repaired by
+# auditwheel, shown to need no libuv.so, installed into a fresh venv and tested.
+wheel:
+	@scripts/check_wheel.sh $(PYTHON)
+
+# The sdist, installed from itself into a fresh venv and tested.
+sdist:
+	@scripts/check_sdist.sh $(PYTHON)
+
+# actionlint on the wheels workflow (both copies, which must be identical), and the
+# build matrix cibuildwheel expands pyproject.toml's config to.
+lint-workflows:
+	@scripts/tools_venv.sh $(PYTHON)
+	cmp wheels.yml .github/workflows/wheels.yml
+	.venv-tools/bin/actionlint -shellcheck .venv-tools/bin/shellcheck wheels.yml .github/workflows/wheels.yml
+	@for cell in linux:x86_64 linux:aarch64 macos:x86_64 macos:arm64 windows:AMD64; do \
+	  printf '%s: ' "$$cell"; \
+	  .venv-tools/bin/cibuildwheel --platform $${cell%:*} --archs $${cell#*:} --print-build-identifiers 2>/dev/null | tr '\n' ' '; echo; \
+	done
+
 clean:
-	rm -rf build .venv .venv-* pyuv_net/*.so pyuv_net/_uv.c *.egg-info
+	rm -rf build dist wheelhouse .venv .venv-* pyuv_net/*.so pyuv_net/_uv.c *.egg-info

@@ -5,7 +5,9 @@ Declarations live in real C headers under csrc/ so C tools read the same text:
   csrc/py_callbacks.h  the callbacks C makes into Python (declared extern "Python+C")
 
 libuv is found, in this order:
-  PYUV_NET_LIBUV_PREFIX  a prefix with include/ and lib/ (static lib preferred)
+  PYUV_NET_LIBUV_PREFIX  a prefix with include/ and lib/ (static lib preferred; a
+                         relative one is taken from this directory); a PIC static
+                         libuv is what scripts/build_libuv.sh makes, for wheels
   pkg-config libuv-static  a static, position-independent libuv (Debian: libuv_a.a),
                            so the extension carries libuv and needs no libuv.so
   pkg-config libuv         the shared library
@@ -90,10 +92,23 @@ def links_into_shared_object(incs, libdirs, libs, objects):
             return False
 
 
+def static_libuv_system_libs(libdir):
+    """The system libraries a static libuv needs, as its own build wrote them in
+    libuv-static.pc (Linux: pthread dl rt); none when there is no such file."""
+    try:
+        with open(os.path.join(libdir, "pkgconfig", "libuv-static.pc")) as f:
+            found = re.search(r"^Libs:(.*)$", f.read(), re.M)
+    except OSError:
+        return []
+    flags = shlex.split(found.group(1)) if found else []
+    return [f[2:] for f in flags if f.startswith("-l") and not f.startswith("-l:")]
+
+
 def libuv_flags():
     """(include_dirs, library_dirs, libraries, extra_objects, extra_link_args)."""
     prefix = os.environ.get("PYUV_NET_LIBUV_PREFIX")
     if prefix:
+        prefix = os.path.join(HERE, prefix)  # a relative prefix is the project's (cibuildwheel)
         inc = os.path.join(prefix, "include")
         if not os.path.exists(os.path.join(inc, "uv.h")):
             sys.exit(MISSING_LIBUV)
@@ -101,7 +116,8 @@ def libuv_flags():
             for static in ("libuv_a.a", "libuv.a", "uv_a.lib", "libuv.lib"):
                 path = os.path.join(prefix, libdir, static)
                 if os.path.exists(path) and links_into_shared_object([inc], [], [], [path]):
-                    return [inc], [], [], [path], []
+                    system_libs = static_libuv_system_libs(os.path.join(prefix, libdir))
+                    return [inc], [], system_libs, [path], []
         return [inc], [os.path.join(prefix, "lib")], ["uv"], [], []
     modules = ["libuv"] if os.environ.get("PYUV_NET_LIBUV_SHARED") else ["libuv-static", "libuv"]
     for module in modules:
@@ -126,6 +142,8 @@ def make_builder():
     header = _read("pyuv_net.h")
     ffi.cdef(cdef_text(header))
     ffi.cdef(python_callbacks(_read("py_callbacks.h")))
+    # Which libuv the extension runs on: behaviour differs between releases (tests, bug reports).
+    ffi.cdef("unsigned int uv_version(void);")
     incs, libdirs, libs, objects, link_args = libuv_flags()
     compile_args, sanitize_link = [], []
     if sys.platform == "win32":
@@ -138,7 +156,7 @@ def make_builder():
             sanitize_link = flags
     ffi.set_source(
         "pyuv_net._uv",
-        '#include "pyuv_net.h"\n#include "py_callbacks.h"\n#include "gil.h"\n',
+        '#include <uv.h>\n#include "pyuv_net.h"\n#include "py_callbacks.h"\n#include "gil.h"\n',
         sources=[os.path.join(CSRC, n) for n in ("pyuv_net.c", "backend.c")],
         include_dirs=[CSRC] + incs,
         library_dirs=libdirs,

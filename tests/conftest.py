@@ -11,9 +11,11 @@ so a hang is a failure rather than a stuck test run.
 """
 from __future__ import annotations
 
+import os
 import socket
 import sys
 import threading
+from pathlib import Path
 
 import pytest
 
@@ -39,6 +41,22 @@ def _ipv6_loopback() -> bool:
 
 HAS_IPV6 = _ipv6_loopback()
 needs_ipv6 = pytest.mark.skipif(not HAS_IPV6, reason="cannot bind ::1 (no IPv6 loopback here)")
+
+
+def _libuv_version():
+    from pyuv_net._uv import lib
+    packed = lib.uv_version()
+    return (packed >> 16) & 0xff, (packed >> 8) & 0xff, packed & 0xff
+
+
+LIBUV_VERSION = _libuv_version()
+
+
+def pytest_report_header(config):
+    # Which build is under test (the repository's, or an installed wheel or sdist) and on
+    # which libuv: some behaviour differs between libuv releases.
+    return ["pyuv_net under test: %s" % Path(net.__file__).resolve().parent,
+            "libuv: %d.%d.%d" % LIBUV_VERSION]
 
 
 class LoopTimeout(AssertionError):
@@ -87,6 +105,17 @@ def listen_server(on_connection=None, host: str = HOST, **options):
 
 def errcode(err):
     return getattr(err, "code", None)
+
+
+def child_env(**extra):
+    """os.environ for a child Python that must import the pyuv_net under test (the
+    installed wheel, the sanitizer build or the repository's), with `extra` set."""
+    paths = [str(Path(net.__file__).resolve().parent.parent)]
+    if os.environ.get("PYTHONPATH"):
+        paths.append(os.environ["PYTHONPATH"])
+    env = dict(os.environ, PYTHONPATH=os.pathsep.join(paths))
+    env.update(extra)
+    return env
 
 
 @pytest.fixture

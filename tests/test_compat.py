@@ -19,9 +19,10 @@ from pathlib import Path
 
 import pytest
 
+from conftest import child_env
+
 HERE = Path(__file__).resolve().parent
 COMPAT = HERE / 'compat'
-ROOT = HERE.parent
 RUN_TIMEOUT = 20
 
 SCENARIOS = sorted(
@@ -67,16 +68,8 @@ def _env(for_node=False):
     if for_node:  # the sanitizer runtime is preloaded for Python processes only
         env.pop('LD_PRELOAD', None)
         return env
-    # The Python scenario imports the same pyuv_net as this test process (the
-    # sanitizer build under `make asan`, the repository's otherwise).
-    import pyuv_net
-    paths = [str(Path(pyuv_net.__file__).resolve().parent.parent)]
-    if env.get('PYTHONPATH'):
-        paths.append(env['PYTHONPATH'])
-    env['PYTHONPATH'] = os.pathsep.join(paths)
-    env['PYTHONIOENCODING'] = 'utf-8'
-    env['PYTHONDONTWRITEBYTECODE'] = '1'
-    return env
+    # The Python scenario imports the same pyuv_net as this test process.
+    return child_env(PYTHONIOENCODING='utf-8', PYTHONDONTWRITEBYTECODE='1')
 
 
 def _run(argv, for_node=False):

@@ -1,18 +1,17 @@
 """The examples run and do what they say (each as its own process)."""
-import os
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
 
+from conftest import child_env
+
 EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
 
 
 def run_example(name, *args, timeout=30):
-    import pyuv_net
-    env = dict(os.environ, PYTHONPATH=str(Path(pyuv_net.__file__).resolve().parent.parent))
-    return subprocess.run([sys.executable, str(EXAMPLES / name), *args], env=env,
+    return subprocess.run([sys.executable, str(EXAMPLES / name), *args], env=child_env(),
                           capture_output=True, text=True, timeout=timeout)
 
 

@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-import pyuv_net
+from conftest import child_env
 
 pytestmark = [
     pytest.mark.timeout(120),
@@ -40,13 +40,7 @@ needs_reuse_port = pytest.mark.skipif(
 
 
 def _env():
-    env = dict(os.environ)
-    paths = [str(Path(pyuv_net.__file__).resolve().parent.parent)]
-    if env.get("PYTHONPATH"):
-        paths.append(env["PYTHONPATH"])
-    env["PYTHONPATH"] = os.pathsep.join(paths)
-    env["PYTHONUNBUFFERED"] = "1"
-    return env
+    return child_env(PYTHONUNBUFFERED="1")
 
 
 class Prefork:

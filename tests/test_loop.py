@@ -13,15 +13,12 @@ import sys
 import textwrap
 import threading
 import time
-from pathlib import Path
 
 import pytest
 
 import pyuv_net as net
 
-from conftest import HOST, errcode, listen_server, run_loop
-
-ROOT = Path(__file__).resolve().parent.parent
+from conftest import HOST, LIBUV_VERSION, child_env, errcode, listen_server, run_loop
 
 
 class Boom(Exception):
@@ -394,6 +391,21 @@ def test_base_exception_systemexit_comes_out_of_run():
     with pytest.raises(SystemExit) as info:
         run_loop()
     assert info.value.code == 3
+    run_loop()  # the timer may still be closing (next test)
+
+
+@pytest.mark.timeout(10)
+@pytest.mark.xfail(LIBUV_VERSION >= (1, 45, 0), strict=True,
+                   reason="libuv >= 1.45 runs timers after the closing phase, so a one-shot timer "
+                          "whose callback stops the loop is still closing when run() returns")
+def test_a_fired_timer_whose_callback_raised_is_closed_when_run_returns():
+    net.set_timeout(sys.exit, 1, 3)
+    with pytest.raises(SystemExit):
+        run_loop()
+    try:
+        assert net.active_handles() == 0
+    finally:
+        run_loop()  # lets a pending close finish, so the leak check sees the bug only here
 
 
 @pytest.mark.timeout(10)
@@ -414,11 +426,8 @@ def test_keyboard_interrupt_raised_in_a_callback_comes_out_of_run():
 # -- signals (in a child process that blocks in run()) --------------------------
 
 def _spawn(code: str) -> subprocess.Popen:
-    env = dict(os.environ)
-    env["PYTHONPATH"] = os.pathsep.join([str(ROOT)] + ([env["PYTHONPATH"]] if env.get("PYTHONPATH") else []))
-    env["PYTHONUNBUFFERED"] = "1"
     return subprocess.Popen([sys.executable, "-c", textwrap.dedent(code)], stdout=subprocess.PIPE,
-                            stderr=subprocess.PIPE, env=env, text=True)
+                            stderr=subprocess.PIPE, env=child_env(PYTHONUNBUFFERED="1"), text=True)
 
 
 def _wait_ready(proc: subprocess.Popen) -> str:
