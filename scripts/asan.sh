@@ -11,8 +11,9 @@ scripts/bootstrap.sh "$PYTHON" .venv  # system packages and the test tools
 venv=.venv-asan  # no editable install in it: pyuv_net comes from build/asan
 if [ ! -x "$venv/bin/python" ]; then
   "$PYTHON" -m venv "$venv"
-  "$venv/bin/python" -m pip install -q "cffi>=1.15" setuptools wheel pytest pytest-timeout
 fi
+"$venv/bin/python" -c 'import hypothesis' 2>/dev/null ||
+  "$venv/bin/python" -m pip install -q "cffi>=1.15" setuptools wheel pytest pytest-timeout hypothesis
 out=build/asan
 rm -rf "$out"
 mkdir -p "$out"

@@ -38,10 +38,11 @@ if [ ! -x "$VENV/bin/python" ]; then
   "$PYTHON" -m venv "$VENV"
 fi
 stamp="$VENV/.pyuv_net-built"
-if [ ! -f "$VENV/.deps" ]; then
+deps='cffi>=1.15 setuptools wheel pytest pytest-timeout hypothesis'
+if [ "$(cat "$VENV/.deps" 2>/dev/null)" != "$deps" ]; then  # re-run when the list changes
   "$VENV/bin/python" -m pip install -q --upgrade pip >/dev/null 2>&1 || true
-  "$VENV/bin/python" -m pip install -q "cffi>=1.15" setuptools wheel pytest pytest-timeout
-  touch "$VENV/.deps"
+  "$VENV/bin/python" -m pip install -q $deps
+  echo "$deps" >"$VENV/.deps"
 fi
 # Rebuild only when the C side or the build changed (or the extension is gone).
 if [ ! -f "$stamp" ] || ! ls pyuv_net/_uv.*so >/dev/null 2>&1 ||
