@@ -7,7 +7,7 @@ endif
 PY := $(VENV)/bin/python
 PYTEST_ARGS ?=
 
-.PHONY: setup demo test asan bench clean
+.PHONY: setup demo test asan bench soak valgrind clean
 
 setup:
 	@scripts/bootstrap.sh $(PYTHON) $(VENV)
@@ -25,6 +25,16 @@ asan:
 # Echo servers side by side (bench/run.py); BENCH_ARGS=--quick for a smoke run.
 bench: setup
 	$(PY) bench/run.py $(BENCH_ARGS)
+
+# Load and soak runs (soak/soak.py); SOAK_SCALE=ci for the short run, SOAK_ARGS for more.
+SOAK_SCALE ?= full
+SOAK_ARGS ?=
+soak: setup
+	$(PY) soak/soak.py --scale $(SOAK_SCALE) $(SOAK_ARGS)
+
+# A server/client scenario under valgrind memcheck (scripts/valgrind.sh).
+valgrind:
+	@scripts/valgrind.sh $(PYTHON)
 
 clean:
 	rm -rf build .venv .venv-* pyuv_net/*.so pyuv_net/_uv.c *.egg-info

@@ -10,6 +10,7 @@ import signal
 import socket
 import sys
 import threading
+import traceback
 from collections import deque
 from typing import Any, Callable, Deque, Optional, Tuple
 
@@ -20,6 +21,7 @@ from ._uv import ffi, lib
 __all__ = ["Loop", "get_loop", "run", "stop", "call_soon_threadsafe", "next_tick", "active_handles"]
 
 _get_ident = threading.get_ident
+_SECOND_ERROR = "Exception in a pyuv_net callback while another was pending"
 _MODES = {"default": lib.PN_RUN_DEFAULT, "once": lib.PN_RUN_ONCE, "nowait": lib.PN_RUN_NOWAIT}
 
 
@@ -147,11 +149,15 @@ class Loop:
         if self._error is None:
             self._error = exc
             self.stop()
+        elif sys.unraisablehook is sys.__unraisablehook__:
+            # CPython's own hook takes only its own argument type, which Python code
+            # cannot make: print the report it would print
+            print("%s:" % _SECOND_ERROR, file=sys.stderr)
+            traceback.print_exception(type(exc), exc, exc.__traceback__)
         else:
             hook_args = type("UnraisableHookArgs", (), {
                 "exc_type": type(exc), "exc_value": exc, "exc_traceback": exc.__traceback__,
-                "err_msg": "Exception in a pyuv_net callback while another was pending",
-                "object": None})
+                "err_msg": _SECOND_ERROR, "object": None})
             sys.unraisablehook(hook_args)  # type: ignore[arg-type]
 
     # -- Node's process.nextTick --------------------------------------------------

@@ -462,3 +462,28 @@ def test_interpreter_exit_with_open_handles(how):
     assert done.returncode == 0, done.stderr
     assert done.stderr == ""
     assert done.stdout == ("LEAVING\n" if how == "fall-off-the-end" else "")
+
+
+def test_second_exception_with_the_default_unraisablehook_is_reported():
+    # test_loop.py checks a custom sys.unraisablehook gets it; CPython's default hook
+    # refuses any argument Python code can make, which used to bury the report under
+    # "TypeError: sys.unraisablehook argument type must be UnraisableHookArgs".
+    script = textwrap.dedent("""
+        import pyuv_net as net
+        def first():
+            raise ValueError("first")
+        def second():
+            raise KeyError("second")
+        net.set_timeout(first, 5)
+        net.set_timeout(second, 5)
+        try:
+            net.run()
+        except ValueError:
+            print("first came out of run()")
+    """)
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=30)
+    assert done.returncode == 0
+    assert done.stdout == "first came out of run()\n"
+    assert "Exception in a pyuv_net callback while another was pending" in done.stderr
+    assert "KeyError: 'second'" in done.stderr
+    assert "UnraisableHookArgs" not in done.stderr
