@@ -7,7 +7,7 @@ endif
 PY := $(VENV)/bin/python
 PYTEST_ARGS ?=
 
-.PHONY: setup demo test asan bench bench-count wheel sdist lint-workflows clean
+.PHONY: setup demo test asan bench bench-count wheel sdist lint-workflows soak valgrind clean
 
 setup:
 	@scripts/bootstrap.sh $(PYTHON) $(VENV)
@@ -49,6 +49,16 @@ lint-workflows:
 	  printf '%s: ' "$$cell"; \
 	  .venv-tools/bin/cibuildwheel --platform $${cell%:*} --archs $${cell#*:} --print-build-identifiers 2>/dev/null | tr '\n' ' '; echo; \
 	done
+
+# Load and soak runs (soak/soak.py); SOAK_SCALE=ci for the short run, SOAK_ARGS for more.
+SOAK_SCALE ?= full
+SOAK_ARGS ?=
+soak: setup
+	$(PY) soak/soak.py --scale $(SOAK_SCALE) $(SOAK_ARGS)
+
+# A server/client scenario under valgrind memcheck (scripts/valgrind.sh).
+valgrind:
+	@scripts/valgrind.sh $(PYTHON)
 
 clean:
 	rm -rf build dist wheelhouse .venv .venv-* pyuv_net/*.so pyuv_net/_uv.c *.egg-info

@@ -7,7 +7,7 @@ from typing import Any, Callable, Dict, List, Optional
 
 from . import _dispatch
 from ._addresses import is_ip
-from ._errors import dns_error, type_error
+from ._errors import describe, dns_error, type_error, value_error
 from ._loop import Loop, get_loop
 from ._uv import lib
 
@@ -65,6 +65,13 @@ def lookup(hostname: str, options: Optional[Dict[str, Any]] = None,
         raise type_error("ERR_INVALID_ARG_TYPE", 'The "hostname" argument must be of type str')
     options = options or {}
     family = options.get("family") or 0
+    if family not in (0, 4, 6) or isinstance(family, bool):
+        raise value_error("ERR_INVALID_ARG_VALUE",
+                          "The property 'options.family' must be one of: 0, 4, 6. Received %r" % (family,))
+    hints = options.get("hints") or 0
+    if isinstance(hints, bool) or not isinstance(hints, int):
+        raise type_error("ERR_INVALID_ARG_TYPE", 'The "options.hints" property must be of type int. Received '
+                         + describe(hints))
     all_ = bool(options.get("all"))
     loop = loop or get_loop()
     literal = is_ip(hostname)
@@ -77,7 +84,7 @@ def lookup(hostname: str, options: Optional[Dict[str, Any]] = None,
         return
     request = _Lookup(loop, hostname, all_, callback)
     slot = _dispatch.register(request)
-    err = lib.pn_getaddrinfo(loop._ptr, slot, _host_bytes(hostname), family, options.get("hints") or 0)
+    err = lib.pn_getaddrinfo(loop._ptr, slot, _host_bytes(hostname), family, hints)
     if err:
         _dispatch.release(slot)
         loop.next_tick(request._on_resolved, err, "")

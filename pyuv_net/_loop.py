@@ -10,16 +10,18 @@ import signal
 import socket
 import sys
 import threading
+import traceback
 from collections import deque
 from typing import Any, Callable, Deque, Optional, Tuple
 
 from . import _dispatch
-from ._errors import state_error, value_error
+from ._errors import describe, state_error, type_error, value_error
 from ._uv import ffi, lib
 
 __all__ = ["Loop", "get_loop", "run", "stop", "call_soon_threadsafe", "next_tick", "active_handles"]
 
 _get_ident = threading.get_ident
+_SECOND_ERROR = "Exception in a pyuv_net callback while another was pending"
 _MODES = {"default": lib.PN_RUN_DEFAULT, "once": lib.PN_RUN_ONCE, "nowait": lib.PN_RUN_NOWAIT}
 
 
@@ -156,11 +158,15 @@ class Loop:
         if self._error is None:
             self._error = exc
             self.stop()
+        elif sys.unraisablehook is sys.__unraisablehook__:
+            # CPython's own hook takes only its own argument type, which Python code
+            # cannot make: print the report it would print
+            print("%s:" % _SECOND_ERROR, file=sys.stderr)
+            traceback.print_exception(type(exc), exc, exc.__traceback__)
         else:
             hook_args = type("UnraisableHookArgs", (), {
                 "exc_type": type(exc), "exc_value": exc, "exc_traceback": exc.__traceback__,
-                "err_msg": "Exception in a pyuv_net callback while another was pending",
-                "object": None})
+                "err_msg": _SECOND_ERROR, "object": None})
             sys.unraisablehook(hook_args)  # type: ignore[arg-type]
 
     # -- Node's process.nextTick --------------------------------------------------
@@ -235,6 +241,7 @@ class Loop:
     # -- other threads ------------------------------------------------------------
 
     def call_soon_threadsafe(self, fn: Callable[..., Any], *args: Any) -> None:
+        _check_callable(fn)
         if self._ptr is None:
             raise state_error("ERR_LOOP_CLOSED", "the loop is closed")
         self._threadsafe.append((fn, args))
@@ -288,6 +295,11 @@ class Loop:
             self._wakeup = None
 
 
+def _check_callable(fn: Any) -> None:
+    if not callable(fn):
+        raise type_error("ERR_INVALID_ARG_TYPE", 'The "callback" argument must be callable. Received ' + describe(fn))
+
+
 class _Default(threading.local):
     loop: Optional[Loop] = None
 
@@ -326,6 +338,7 @@ def call_soon_threadsafe(fn: Callable[..., Any], *args: Any, loop: Optional[Loop
 
 
 def next_tick(fn: Callable[..., Any], *args: Any, loop: Optional[Loop] = None) -> None:
+    _check_callable(fn)  # here, not in Loop.next_tick: the streams' own ticks are known good
     (loop or get_loop()).next_tick(fn, *args)
 
 

@@ -156,6 +156,14 @@ def check_connect_options(options: Dict[str, Any]) -> None:
                                  'The "options.localPort" property must be of type int. Received '
                                  + describe(local_port))
             validate_port(local_port, "options.localPort")
+        auto = options.get("auto_select_family")
+        if auto is not None and not isinstance(auto, bool):
+            raise type_error("ERR_INVALID_ARG_TYPE", 'The "options.autoSelectFamily" property must be of type bool. '
+                             "Received " + describe(auto))
+        attempt = options.get("auto_select_family_attempt_timeout")
+        if attempt is not None:
+            validate_attempt_timeout(attempt, "options.autoSelectFamilyAttemptTimeout")
+    keep_alive_delay(options.get("keep_alive_initial_delay"))
     timeout = options.get("timeout")
     if timeout is not None:
         if isinstance(timeout, bool) or not isinstance(timeout, (int, float)):
@@ -165,6 +173,30 @@ def check_connect_options(options: Dict[str, Any]) -> None:
     if options.get("path") is not None and not isinstance(options["path"], str):
         raise type_error("ERR_INVALID_ARG_TYPE",
                          'The "options.path" property must be of type str. Received ' + describe(options["path"]))
+
+
+def keep_alive_delay(value: Any) -> int:
+    """Milliseconds before the first keep-alive probe. Node takes any number and uses
+    ~~(value / 1000) seconds, so NaN, infinities and negatives end up as 0."""
+    if value is None:
+        return 0
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        raise type_error("ERR_INVALID_ARG_TYPE", 'The "initialDelay" argument must be of type number. Received '
+                         + describe(value))
+    if not math.isfinite(value):
+        return 0
+    return min(max(int(value), 0), 0x7FFFFFFF)
+
+
+def validate_attempt_timeout(value: Any, name: str) -> int:
+    """Node's validateInt32(value, name, 1) for Happy Eyeballs' per-attempt timeout."""
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise type_error("ERR_INVALID_ARG_TYPE", 'The "%s" argument must be of type int. Received %s'
+                         % (name, describe(value)))
+    if not 1 <= value <= 0x7FFFFFFF:
+        raise value_error("ERR_OUT_OF_RANGE", 'The value of "%s" is out of range. It must be >= 1 && <= 2147483647. '
+                          "Received %d" % (name, value))
+    return value
 
 
 def normalize_listen(args: Sequence[Any], kwargs: Dict[str, Any]) -> Tuple[Dict[str, Any], Optional[Callable[..., Any]]]:
@@ -201,7 +233,8 @@ def normalize_listen(args: Sequence[Any], kwargs: Dict[str, Any]) -> Tuple[Dict[
             if later:
                 options["backlog"] = later[0]
     options = _merge(options, kwargs, LISTEN_OPTIONS, "listen")
-    if isinstance(options.get("port"), bool):
+    port = options.get("port")
+    if port is not None and (isinstance(port, bool) or not isinstance(port, (int, float, str))):
         raise value_error("ERR_INVALID_ARG_VALUE", "The argument 'options' is invalid. Received port=%r"
                           % (options["port"],))
     if callback is not None and not callable(callback):
@@ -218,4 +251,4 @@ def validate_backlog(backlog: Any) -> int:
     if backlog < 0:
         raise value_error("ERR_OUT_OF_RANGE", 'The value of "backlog" is out of range. It must be >= 0. '
                           "Received %d" % backlog)
-    return backlog or 511
+    return min(backlog, 0x7FFFFFFF) or 511  # the kernel caps it far lower anyway

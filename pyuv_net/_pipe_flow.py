@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from ._errors import describe, type_error
 from ._uv import lib
 
 
@@ -135,4 +136,7 @@ class PipeFlow:
 
 
 def connect_pipe(source: Any, destination: Any, end: bool) -> None:
+    if not (callable(getattr(destination, "write", None)) and callable(getattr(destination, "on", None))):
+        raise type_error("ERR_INVALID_ARG_TYPE", 'The "destination" argument must be a writable stream. Received '
+                         + describe(destination))
     PipeFlow(source, destination, end).start()

@@ -12,7 +12,7 @@ from ._dns import lookup as _dns_lookup
 from ._errors import check_local_path, describe, state_error, type_error, uv_error, value_error
 from ._events import EventEmitter
 from ._loop import Loop, get_loop
-from ._options import normalize_listen, snake_keys, validate_backlog, validate_port
+from ._options import keep_alive_delay, normalize_listen, snake_keys, validate_backlog, validate_port
 from ._socket import Socket, _pipe_name, _sockname
 from ._uv import lib
 
@@ -48,13 +48,10 @@ class Server(EventEmitter):
         self._max_connections: Optional[int] = None
         if high_water_mark is not None and (isinstance(high_water_mark, bool) or not isinstance(high_water_mark, int) or high_water_mark < 0):
             raise value_error("ERR_INVALID_ARG_VALUE", "high_water_mark must be a non-negative int")
-        if isinstance(keep_alive_initial_delay, bool) or not isinstance(keep_alive_initial_delay, (int, float)):
-            raise type_error("ERR_INVALID_ARG_TYPE", "keep_alive_initial_delay must be a number. Received "
-                             + describe(keep_alive_initial_delay))
         self._options = {
             "allow_half_open": bool(allow_half_open), "pause_on_connect": bool(pause_on_connect),
             "no_delay": bool(no_delay), "keep_alive": bool(keep_alive),
-            "keep_alive_initial_delay": int(keep_alive_initial_delay), "high_water_mark": high_water_mark,
+            "keep_alive_initial_delay": keep_alive_delay(keep_alive_initial_delay), "high_water_mark": high_water_mark,
         }
         if connection_listener is not None:
             self.on("connection", connection_listener)
@@ -78,7 +75,7 @@ class Server(EventEmitter):
         if handle is not None:
             self._listen_fd(os.dup(_handle_fd(handle)), backlog)
         elif "fd" in options:
-            if isinstance(fd, bool) or not isinstance(fd, int) or fd < 0:
+            if isinstance(fd, bool) or not isinstance(fd, int) or not 0 <= fd <= 0x7FFFFFFF:
                 raise value_error("ERR_INVALID_ARG_VALUE", "The argument 'options.fd' is invalid. Received " + describe(fd))
             self._listen_fd(fd, backlog)
         elif options.get("path") is not None and options.get("port") is None:

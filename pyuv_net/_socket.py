@@ -12,7 +12,8 @@ from ._addresses import is_ip
 from ._dns import lookup as _dns_lookup
 from ._errors import check_local_path, describe, state_error, type_error, uv_error, value_error
 from ._loop import Loop, get_loop
-from ._options import check_connect_options, normalize_connect, snake_keys
+from ._options import (check_connect_options, keep_alive_delay, normalize_connect, snake_keys,
+                       validate_attempt_timeout)
 from ._stream import Stream
 from ._timers import Timer
 from ._uv import ffi, lib
@@ -39,9 +40,7 @@ def get_default_auto_select_family_attempt_timeout() -> int:
 
 
 def set_default_auto_select_family_attempt_timeout(value: int) -> None:
-    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
-        raise value_error("ERR_OUT_OF_RANGE", 'The value of "value" is out of range. It must be >= 1.')
-    _defaults["attempt_timeout"] = max(value, 10)
+    _defaults["attempt_timeout"] = max(validate_attempt_timeout(value, "value"), 10)
 
 
 def _sockname(handle: Any, peer: bool) -> Optional[Dict[str, Any]]:
@@ -132,8 +131,8 @@ class Socket(Stream):
             fd = fd.detach()
         if isinstance(fd, bool) or not isinstance(fd, int):
             raise type_error("ERR_INVALID_ARG_TYPE", 'The "fd" option must be an int or a socket.socket. Received ' + describe(fd))
-        if fd < 0:
-            raise value_error("ERR_OUT_OF_RANGE", "fd must be >= 0. Received %d" % fd)
+        if not 0 <= fd <= 0x7FFFFFFF:
+            raise value_error("ERR_OUT_OF_RANGE", "fd must be >= 0 && <= 2147483647. Received %d" % fd)
         kind = lib.pn_guess_handle(fd)
         if kind == 0:
             raise value_error("ERR_INVALID_FD_TYPE", "Unsupported fd type: %d is not a TCP socket or a pipe" % fd)
@@ -185,7 +184,7 @@ class Socket(Stream):
             self._no_delay = True
         if options.get("keep_alive"):
             self._keep_alive = True
-            self._keep_alive_delay = int(options.get("keep_alive_initial_delay") or 0)
+            self._keep_alive_delay = keep_alive_delay(options.get("keep_alive_initial_delay"))
         self._connecting = True
         self._write_fast = False
         if path is not None:
@@ -424,7 +423,7 @@ class Socket(Stream):
     def set_keep_alive(self, enable: bool = False, initial_delay: Any = 0) -> "Socket":
         self._check_thread()
         enable = bool(enable)
-        delay = int(initial_delay or 0)
+        delay = keep_alive_delay(initial_delay)
         if self._handle is None or self._connecting:
             self._keep_alive, self._keep_alive_delay = enable, delay
         elif self._kind == lib.PN_TCP and enable != self._keep_alive:

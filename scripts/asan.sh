@@ -11,7 +11,12 @@ scripts/bootstrap.sh "$PYTHON" .venv  # system packages and the test tools
 venv=.venv-asan  # no editable install in it: pyuv_net comes from build/asan
 if [ ! -x "$venv/bin/python" ]; then
   "$PYTHON" -m venv "$venv"
-  "$venv/bin/python" -m pip install -q "cffi>=1.15" setuptools wheel pytest pytest-timeout
+fi
+deps=$(cat .venv/.deps)  # the test tools bootstrap.sh just installed into .venv
+if [ "$(cat "$venv/.deps" 2>/dev/null)" != "$deps" ]; then
+  # shellcheck disable=SC2086  # one word per requirement
+  "$venv/bin/python" -m pip install -q $deps
+  echo "$deps" >"$venv/.deps"
 fi
 out=build/asan
 rm -rf "$out"

@@ -38,7 +38,7 @@ if [ ! -x "$VENV/bin/python" ]; then
   "$PYTHON" -m venv "$VENV"
 fi
 stamp="$VENV/.pyuv_net-built"
-deps="cffi>=1.15 setuptools wheel pytest pytest-timeout"
+deps="cffi>=1.15 setuptools wheel pytest pytest-timeout hypothesis"
 # uvloop (the asyncio tests run under it too) has no PyPy build.
 "$VENV/bin/python" -c 'import sys; sys.exit(0 if hasattr(sys, "pypy_version_info") else 1)' || deps="$deps uvloop"
 if [ "$(cat "$VENV/.deps" 2>/dev/null)" != "$deps" ]; then
