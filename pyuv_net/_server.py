@@ -3,7 +3,7 @@ as Sockets, and closes once the last of them has ended."""
 from __future__ import annotations
 
 import os
-from typing import Any, Callable, Dict, Optional
+from typing import Any, Callable, Dict, Optional, TypedDict
 
 from . import _dispatch
 from ._abort import watch_signal
@@ -21,6 +21,16 @@ __all__ = ["Server", "create_server"]
 _UV_READABLE, _UV_WRITABLE = 1, 2  # uv_pipe_chmod flags
 _SERVER_OPTIONS = ("allow_half_open", "pause_on_connect", "no_delay", "keep_alive",
                    "keep_alive_initial_delay", "high_water_mark")
+
+
+class _ConnectionOptions(TypedDict):
+    """What the server applies to each accepted socket."""
+    allow_half_open: bool
+    pause_on_connect: bool
+    no_delay: bool
+    keep_alive: bool
+    keep_alive_initial_delay: int
+    high_water_mark: Optional[int]
 
 
 class Server(EventEmitter):
@@ -51,7 +61,7 @@ class Server(EventEmitter):
         if isinstance(keep_alive_initial_delay, bool) or not isinstance(keep_alive_initial_delay, (int, float)):
             raise type_error("ERR_INVALID_ARG_TYPE", "keep_alive_initial_delay must be a number. Received "
                              + describe(keep_alive_initial_delay))
-        self._options = {
+        self._options: _ConnectionOptions = {
             "allow_half_open": bool(allow_half_open), "pause_on_connect": bool(pause_on_connect),
             "no_delay": bool(no_delay), "keep_alive": bool(keep_alive),
             "keep_alive_initial_delay": int(keep_alive_initial_delay), "high_water_mark": high_water_mark,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import socket as _pysocket
 import sys
-from typing import Any, AsyncIterator, Callable, Dict, List, Optional, Tuple
+from typing import Any, AsyncIterator, Callable, Dict, List, Optional, Tuple, TypedDict
 
 from . import _dispatch
 from ._abort import abort_error, watch_signal
@@ -21,7 +21,14 @@ __all__ = ["Socket", "connect", "connect_async", "get_default_auto_select_family
            "get_default_auto_select_family_attempt_timeout", "set_default_auto_select_family_attempt_timeout"]
 
 _FAMILY_NAMES = {4: "IPv4", 6: "IPv6"}
-_defaults = {"auto_select_family": True, "attempt_timeout": 250}
+
+
+class _Defaults(TypedDict):
+    auto_select_family: bool
+    attempt_timeout: int
+
+
+_defaults: _Defaults = {"auto_select_family": True, "attempt_timeout": 250}
 
 
 def get_default_auto_select_family() -> bool:
