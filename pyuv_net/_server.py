@@ -3,7 +3,7 @@ as Sockets, and closes once the last of them has ended."""
 from __future__ import annotations
 
 import os
-from typing import Any, Callable, Dict, Optional, TypedDict
+from typing import TYPE_CHECKING, Any, Callable, Dict, Optional, TypedDict
 
 from . import _dispatch
 from ._abort import watch_signal
@@ -15,6 +15,9 @@ from ._loop import Loop, get_loop
 from ._options import normalize_listen, snake_keys, validate_backlog, validate_port
 from ._socket import Socket, _pipe_name, _sockname
 from ._uv import lib
+
+if TYPE_CHECKING:
+    from ._listener_types import ServerListenerAdder
 
 __all__ = ["Server", "create_server"]
 
@@ -40,6 +43,16 @@ class Server(EventEmitter):
                  "_options", "_max_connections", "_listen_address", "__weakref__")
 
     _listen_handle_source = True
+
+    if TYPE_CHECKING:  # the events and their listeners' types; the methods are EventEmitter's
+        on: ServerListenerAdder
+        add_listener: ServerListenerAdder
+        once: ServerListenerAdder
+        prepend_listener: ServerListenerAdder
+        prepend_once_listener: ServerListenerAdder
+        addListener: ServerListenerAdder
+        prependListener: ServerListenerAdder
+        prependOnceListener: ServerListenerAdder
 
     def __init__(self, connection_listener: Optional[Callable[..., Any]] = None, *,
                  allow_half_open: bool = False, pause_on_connect: bool = False,
