@@ -127,7 +127,8 @@ def _encode_base64(s: str) -> bytes:
 
 
 def encode(s: object, enc: str = 'utf8') -> bytes:
-    """``Buffer.from(s, enc)`` as node 20 computes it."""
+    """``Buffer.from(s, enc)`` as node 20 computes it (anything but a ``str``
+    raises Node's TypeError, hence ``object``)."""
     if not isinstance(s, str):
         err = TypeError('The "string" argument must be of type str. '
                         'Received type %s' % type(s).__name__)

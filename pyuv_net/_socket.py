@@ -27,6 +27,7 @@ _FAMILY_NAMES = {4: "IPv4", 6: "IPv6"}
 
 
 class _Defaults(TypedDict):
+    """What set_default_auto_select_family*() change."""
     auto_select_family: bool
     attempt_timeout: int
 
