@@ -7,7 +7,7 @@ endif
 PY := $(VENV)/bin/python
 PYTEST_ARGS ?=
 
-.PHONY: setup demo test asan bench bench-count wheel sdist lint-workflows soak valgrind clean
+.PHONY: setup demo test typecheck asan bench bench-count wheel sdist lint-workflows soak valgrind clean
 
 setup:
 	@scripts/bootstrap.sh $(PYTHON) $(VENV)
@@ -17,6 +17,10 @@ demo: setup
 
 test: setup
 	$(PY) -m pytest -q $(PYTEST_ARGS)
+
+# mypy --strict on the package and the examples (the setup installs mypy on CPython).
+typecheck: setup
+	$(PY) -m mypy --strict pyuv_net examples
 
 # The whole suite against an extension built with AddressSanitizer and UBSan.
 asan:

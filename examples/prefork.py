@@ -40,19 +40,21 @@ import signal
 import socket
 import sys
 import time
+from types import FrameType
+from typing import Any, Callable, Dict, List, Optional, Sequence, Set, Tuple
 
 import pyuv_net as net
 
 
 # -- the worker ---------------------------------------------------------------------
 
-def worker_main(listen_options, ready_fd, grace, greeting=True):
+def worker_main(listen_options: Dict[str, Any], ready_fd: int, grace: float, greeting: bool = True) -> int:
     """Runs in a forked child: serves until SIGTERM/SIGINT, then returns an exit code."""
     pid = os.getpid()
-    connections = set()
+    connections: Set[net.Socket] = set()
     state = {"stopping": False, "served": 0}
 
-    def on_connection(sock):
+    def on_connection(sock: net.Socket) -> None:
         state["served"] += 1
         connections.add(sock)
         sock.on("close", lambda had_error: connections.discard(sock))
@@ -63,19 +65,19 @@ def worker_main(listen_options, ready_fd, grace, greeting=True):
 
     server = net.create_server(on_connection)
 
-    def on_listening():
+    def on_listening() -> None:
         print("prefork: worker %d listening on %s" % (pid, server.address()), flush=True)
         os.write(ready_fd, b"%d\n" % pid)
         os.close(ready_fd)
 
-    def on_error(err):
+    def on_error(err: BaseException) -> None:
         print("prefork: worker %d: %s" % (pid, err), file=sys.stderr, flush=True)
         raise err  # comes out of net.run(): the worker exits with 1
 
     server.on("listening", on_listening)
     server.on("error", on_error)
 
-    def stop(signum, frame):
+    def stop(signum: int, frame: Optional[FrameType]) -> None:
         # Python runs this promptly even while net.run() waits (the loop wakes on the
         # signal wake-up fd). Calling into pyuv_net from here is calling it on the
         # loop's own thread, so it is allowed.
@@ -105,7 +107,7 @@ def worker_main(listen_options, ready_fd, grace, greeting=True):
 _STOP_SIGNALS = {signal.SIGINT, signal.SIGTERM}
 
 
-def exit_code(status):
+def exit_code(status: int) -> int:
     """os.waitpid's status as a return code (negative: killed by that signal)."""
     if os.WIFSIGNALED(status):
         return -os.WTERMSIG(status)
@@ -121,11 +123,11 @@ class Supervisor:
     signal can never interrupt the bookkeeping half-way (a worker reaped but not yet
     forgotten, a pid not yet recorded)."""
 
-    def __init__(self, grace, greeting=True):
+    def __init__(self, grace: float, greeting: bool = True) -> None:
         self.grace = grace
         self.greeting = greeting
-        self.workers = set()
-        self.stop_signal = None
+        self.workers: Set[int] = set()
+        self.stop_signal: Optional[int] = None
         self.clean = True
         self._wake_r, self._wake_w = os.pipe()
         os.set_blocking(self._wake_r, False)
@@ -133,27 +135,27 @@ class Supervisor:
 
     # -- signals ------------------------------------------------------------------
 
-    def install(self):
+    def install(self) -> None:
         signal.set_wakeup_fd(self._wake_w)
         signal.signal(signal.SIGINT, self._on_stop)
         signal.signal(signal.SIGTERM, self._on_stop)
         signal.signal(signal.SIGCHLD, self._on_child)  # only to wake select() up
 
-    def _on_stop(self, signum, frame):
+    def _on_stop(self, signum: int, frame: Optional[FrameType]) -> None:
         if self.stop_signal is None:
             self.stop_signal = signum
 
-    def _on_child(self, signum, frame):
+    def _on_child(self, signum: int, frame: Optional[FrameType]) -> None:
         pass
 
-    def _forget_in_child(self):
+    def _forget_in_child(self) -> None:
         """In a new worker: drop everything of the parent's signal set-up."""
         signal.set_wakeup_fd(-1)
         signal.signal(signal.SIGCHLD, signal.SIG_DFL)
         os.close(self._wake_r)
         os.close(self._wake_w)
 
-    def wait(self, fds, timeout):
+    def wait(self, fds: Sequence[int], timeout: Optional[float]) -> List[int]:
         """Waits until one of `fds` is readable, a signal arrives or `timeout` passes;
         returns the readable ones among `fds`."""
         readable, _, _ = select.select([self._wake_r] + list(fds), [], [], timeout)
@@ -167,7 +169,8 @@ class Supervisor:
 
     # -- workers ------------------------------------------------------------------
 
-    def start_worker(self, listen_options, close_in_child):
+    def start_worker(self, listen_options: Callable[[], Dict[str, Any]],
+                     close_in_child: Sequence[socket.socket]) -> int:
         """Forks one worker; returns the read end of its readiness pipe. SIGINT and
         SIGTERM stay blocked across fork() until the child has its own handlers, so a
         Ctrl-C during start-up is not lost in a new worker."""
@@ -197,9 +200,9 @@ class Supervisor:
         os.close(ready_w)
         return ready_r
 
-    def reap(self):
+    def reap(self) -> List[Tuple[int, int]]:
         """Collects every worker that has exited; returns [(pid, code)]."""
-        done = []
+        done: List[Tuple[int, int]] = []
         while self.workers:
             try:
                 pid, status = os.waitpid(-1, os.WNOHANG)
@@ -212,10 +215,10 @@ class Supervisor:
                 done.append((pid, exit_code(status)))
         return done
 
-    def wait_ready(self, ready_fds, timeout):
+    def wait_ready(self, ready_fds: Sequence[int], timeout: float) -> Optional[List[int]]:
         """Waits until every worker reported 'listening'; returns their pids (None if
         a stop signal came first)."""
-        pids = []
+        pids: List[int] = []
         deadline = time.monotonic() + timeout
         pending = list(ready_fds)
         try:
@@ -235,7 +238,7 @@ class Supervisor:
                 os.close(fd)
         return pids if self.stop_signal is None else None
 
-    def serve(self):
+    def serve(self) -> None:
         """Until a stop signal, or until no worker is left."""
         while self.workers and self.stop_signal is None:
             self.wait([], None)
@@ -250,7 +253,7 @@ class Supervisor:
         if not self.workers:
             print("prefork: no worker left", file=sys.stderr, flush=True)
 
-    def stop(self):
+    def stop(self) -> None:
         """SIGTERM to every live worker and reap them; SIGKILL what is left after the
         grace period plus a margin."""
         for pid in self.workers:
@@ -278,7 +281,7 @@ class Supervisor:
             self.wait([], min(left, 0.5))
 
 
-def main(argv=None):
+def main(argv: Optional[Sequence[str]] = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("-w", "--workers", type=int, default=os.cpu_count() or 2,
                         help="how many worker processes (default: the number of CPUs)")
@@ -311,7 +314,7 @@ def main(argv=None):
     if args.reuse_port:
         mode = "reuse-port"
 
-        def listen_options():
+        def listen_options() -> Dict[str, Any]:
             return {"port": port, "host": args.host, "reuse_port": True,
                     "backlog": args.backlog}
         close_in_child = [placeholder]
@@ -319,7 +322,7 @@ def main(argv=None):
         mode = "shared-fd"
         placeholder.listen(args.backlog)
 
-        def listen_options():
+        def listen_options() -> Dict[str, Any]:
             # the child owns its copy of the descriptor: pyuv_net takes it over
             return {"fd": placeholder.detach(), "backlog": args.backlog}
         close_in_child = []

@@ -46,11 +46,14 @@ def self_test() -> int:
 
     def start_clients(port: int) -> None:
         for _ in range(3):
-            sock = net.connect(port, "127.0.0.1")
-            got: List[bytes] = []
-            sock.on("data", got.append)
-            sock.on("end", lambda got=got: finished(b"".join(got)))
-            sock.end(payload)
+            start_client(port)
+
+    def start_client(port: int) -> None:
+        sock = net.connect(port, "127.0.0.1")
+        got: List[bytes] = []
+        sock.on("data", got.append)
+        sock.on("end", lambda: finished(b"".join(got)))
+        sock.end(payload)
 
     def finished(data: bytes) -> None:
         results.append(data)

@@ -12,7 +12,7 @@ from __future__ import annotations
 import binascii
 import codecs
 import re
-from typing import Any, Union
+from typing import Any, Optional, Union
 
 __all__ = ['normalize_encoding', 'encode', 'decode', 'Decoder', 'ENCODINGS']
 
@@ -126,8 +126,9 @@ def _encode_base64(s: str) -> bytes:
     return binascii.a2b_base64(raw)
 
 
-def encode(s: str, enc: str = 'utf8') -> bytes:
-    """``Buffer.from(s, enc)`` as node 20 computes it."""
+def encode(s: object, enc: str = 'utf8') -> bytes:
+    """``Buffer.from(s, enc)`` as node 20 computes it (anything but a ``str``
+    raises Node's TypeError, hence ``object``)."""
     if not isinstance(s, str):
         err = TypeError('The "string" argument must be of type str. '
                         'Received type %s' % type(s).__name__)
@@ -158,6 +159,8 @@ def encode(s: str, enc: str = 'utf8') -> bytes:
 _CLEAR_HIGH_BIT = bytes(i & 0x7F for i in range(256))
 
 BytesLike = Union[bytes, bytearray, memoryview]
+#: What a decoder's ``write`` takes (a ``str`` passes through unchanged).
+Chunk = Union[bytes, bytearray, memoryview, str]
 
 
 def _as_bytes(data: Any) -> bytes:
@@ -194,13 +197,13 @@ class Decoder:
     def __init__(self, encoding: Any = 'utf8') -> None:
         self.encoding = normalize_encoding(encoding)
 
-    def write(self, data: Any) -> str:  # pragma: no cover - overridden
+    def write(self, data: Chunk) -> str:  # pragma: no cover - overridden
         raise NotImplementedError
 
     def _flush(self) -> str:
         return ''
 
-    def end(self, data: Any = None) -> str:
+    def end(self, data: Optional[Chunk] = None) -> str:
         if data is None:
             return self._flush()
         text = self.write(data)
@@ -219,7 +222,7 @@ class _Utf8Decoder(Decoder):
         self._buf = b''
         self._missing = 0
 
-    def write(self, data: Any) -> str:
+    def write(self, data: Chunk) -> str:
         if type(data) is not bytes:
             if isinstance(data, str):
                 return data
@@ -300,7 +303,7 @@ class _Utf16Decoder(Decoder):
         self._buf = b''
         self._missing = 0
 
-    def write(self, data: Any) -> str:
+    def write(self, data: Chunk) -> str:
         if type(data) is not bytes:
             if isinstance(data, str):
                 return data
@@ -361,7 +364,7 @@ class _Base64Decoder(Decoder):
             out = out.translate(_B64_STD_TO_URL).rstrip(b'=')
         return out.decode('ascii')
 
-    def write(self, data: Any) -> str:
+    def write(self, data: Chunk) -> str:
         if type(data) is not bytes:
             if isinstance(data, str):
                 return data
@@ -388,7 +391,7 @@ class _Latin1Decoder(Decoder):
     def __init__(self, encoding: Any = 'latin1') -> None:
         self.encoding = 'latin1'
 
-    def write(self, data: Any) -> str:
+    def write(self, data: Chunk) -> str:
         if type(data) is not bytes:
             if isinstance(data, str):
                 return data
@@ -404,7 +407,7 @@ class _AsciiDecoder(Decoder):
     def __init__(self, encoding: Any = 'ascii') -> None:
         self.encoding = 'ascii'
 
-    def write(self, data: Any) -> str:
+    def write(self, data: Chunk) -> str:
         if type(data) is not bytes:
             if isinstance(data, str):
                 return data
@@ -420,7 +423,7 @@ class _HexDecoder(Decoder):
     def __init__(self, encoding: Any = 'hex') -> None:
         self.encoding = 'hex'
 
-    def write(self, data: Any) -> str:
+    def write(self, data: Chunk) -> str:
         if type(data) is not bytes:
             if isinstance(data, str):
                 return data

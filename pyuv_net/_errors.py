@@ -9,7 +9,7 @@ from __future__ import annotations
 import errno as _errno
 import os
 import socket as _socket
-from typing import Any, Optional
+from typing import Any, Optional, Type, TypeVar
 
 from ._uv import ffi, lib
 
@@ -18,22 +18,25 @@ __all__ = [
 ]
 
 
-def _coded(cls: type, code: str, message: str) -> Exception:
+_E = TypeVar("_E", bound=Exception)
+
+
+def _coded(cls: Type[_E], code: str, message: str) -> _E:
     err = cls(message)
     err.code = code  # type: ignore[attr-defined]
     return err
 
 
 def type_error(code: str, message: str) -> TypeError:
-    return _coded(TypeError, code, message)  # type: ignore[return-value]
+    return _coded(TypeError, code, message)
 
 
 def value_error(code: str, message: str) -> ValueError:
-    return _coded(ValueError, code, message)  # type: ignore[return-value]
+    return _coded(ValueError, code, message)
 
 
 def state_error(code: str, message: str) -> RuntimeError:
-    return _coded(RuntimeError, code, message)  # type: ignore[return-value]
+    return _coded(RuntimeError, code, message)
 
 
 def describe(value: Any) -> str:

@@ -27,11 +27,14 @@ change to the listeners of ``event`` (see its docstring).
 from __future__ import annotations
 
 import warnings
-from typing import Any, Callable, Dict, List
+from typing import Any, Callable, Dict, List, Set, TypeVar, overload
 
 __all__ = ['EventEmitter', 'MaxListenersExceededWarning']
 
 _MISSING: Any = object()
+
+_Emitter = TypeVar('_Emitter', bound='EventEmitter')
+_Listener = TypeVar('_Listener', bound=Callable[..., Any])
 
 
 def _arg_type_error(msg: str) -> TypeError:
@@ -120,6 +123,8 @@ class EventEmitter:
     #: Node's ``EventEmitter.defaultMaxListeners``; 0 means unlimited.
     default_max_listeners = 10
 
+    _warned: Set[Any]
+
     def __init__(self) -> None:
         self._events: Dict[Any, List[Callable[..., Any]]] = {}
 
@@ -184,13 +189,22 @@ class EventEmitter:
         warnings.warn(MaxListenersExceededWarning(msg, self, event, count),
                       stacklevel=4)
 
-    def _decorator(self, event: Any, prepend: bool, once: bool) -> Callable:
-        def register(listener: Callable[..., Any]) -> Callable[..., Any]:
+    def _decorator(self, event: Any, prepend: bool,
+                   once: bool) -> Callable[[_Listener], _Listener]:
+        def register(listener: _Listener) -> _Listener:
             self._add(event, listener, prepend, once)
             return listener
         return register
 
     # --------------------------------------------------------------- adding
+    # Each adder has two forms: with a listener it returns the emitter; without
+    # one it returns a decorator.  Socket and Server narrow these to their events.
+    @overload
+    def add_listener(self: _Emitter, event: Any,
+                     listener: Callable[..., Any]) -> _Emitter: ...
+    @overload
+    def add_listener(self, event: Any) -> Callable[[_Listener], _Listener]: ...
+
     def add_listener(self, event: Any, listener: Any = _MISSING) -> Any:
         """Add ``listener`` for ``event``; returns ``self``.
 
@@ -203,6 +217,12 @@ class EventEmitter:
 
     on = add_listener
 
+    @overload
+    def once(self: _Emitter, event: Any,
+             listener: Callable[..., Any]) -> _Emitter: ...
+    @overload
+    def once(self, event: Any) -> Callable[[_Listener], _Listener]: ...
+
     def once(self, event: Any, listener: Any = _MISSING) -> Any:
         """Add a listener called at most once; returns ``self`` (or a
         decorator without ``listener``)."""
@@ -210,11 +230,25 @@ class EventEmitter:
             return self._decorator(event, False, True)
         return self._add(event, listener, False, True)
 
+    @overload
+    def prepend_listener(self: _Emitter, event: Any,
+                         listener: Callable[..., Any]) -> _Emitter: ...
+    @overload
+    def prepend_listener(self,
+                         event: Any) -> Callable[[_Listener], _Listener]: ...
+
     def prepend_listener(self, event: Any, listener: Any = _MISSING) -> Any:
         """Add ``listener`` before the other listeners of ``event``."""
         if listener is _MISSING:
             return self._decorator(event, True, False)
         return self._add(event, listener, True, False)
+
+    @overload
+    def prepend_once_listener(self: _Emitter, event: Any,
+                              listener: Callable[..., Any]) -> _Emitter: ...
+    @overload
+    def prepend_once_listener(
+            self, event: Any) -> Callable[[_Listener], _Listener]: ...
 
     def prepend_once_listener(self, event: Any,
                               listener: Any = _MISSING) -> Any:
@@ -224,7 +258,8 @@ class EventEmitter:
         return self._add(event, listener, True, True)
 
     # ------------------------------------------------------------- removing
-    def remove_listener(self, event: Any, listener: Any) -> 'EventEmitter':
+    def remove_listener(self: _Emitter, event: Any,
+                        listener: Any) -> _Emitter:
         """Remove the most recently added instance of ``listener`` (or of a
         ``once`` wrapper around it) from ``event``; returns ``self``."""
         _check_listener(listener)
@@ -268,7 +303,7 @@ class EventEmitter:
         if warned:
             warned.discard(event)
 
-    def remove_all_listeners(self, event: Any = None) -> 'EventEmitter':
+    def remove_all_listeners(self: _Emitter, event: Any = None) -> _Emitter:
         """Remove every listener of ``event``, or of every event when
         ``event`` is ``None``; returns ``self``."""
         try:
@@ -376,7 +411,7 @@ class EventEmitter:
         except AttributeError:
             return []
 
-    def set_max_listeners(self, n: Any) -> 'EventEmitter':
+    def set_max_listeners(self: _Emitter, n: Any) -> _Emitter:
         """Warn when an event gets more than ``n`` listeners (0 or
         ``math.inf``: never); returns ``self``."""
         if isinstance(n, bool) or not isinstance(n, (int, float)):

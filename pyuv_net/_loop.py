@@ -257,7 +257,7 @@ class Loop:
 
     # -- signals ------------------------------------------------------------------
 
-    def _watch_signals(self) -> Optional[Callable[[], None]]:
+    def _watch_signals(self) -> Optional[Callable[[], object]]:
         """While the loop waits in C, Python's signal handlers (Ctrl-C, SIGTERM) cannot
         run. Python writes each signal's number to the wakeup fd; libuv polls its other
         end and the (empty) callback lets the interpreter run the handlers at once."""

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import math
 import re
-from typing import Any, Callable, Dict, Optional, Sequence, Tuple
+from typing import Any, Callable, Dict, FrozenSet, List, Optional, Sequence, Tuple
 
 from ._addresses import is_ip
 from ._errors import describe, type_error, value_error
@@ -73,7 +73,7 @@ def validate_port(port: Any, name: str = "Port") -> int:
 
 
 def _merge(positional_options: Optional[Dict[Any, Any]], kwargs: Dict[str, Any],
-           allowed: frozenset, what: str) -> Dict[str, Any]:
+           allowed: FrozenSet[str], what: str) -> Dict[str, Any]:
     for key in kwargs:
         if key not in allowed:
             raise TypeError("%s() got an unexpected keyword argument %r" % (what, key))
@@ -83,7 +83,7 @@ def _merge(positional_options: Optional[Dict[Any, Any]], kwargs: Dict[str, Any],
 
 
 def _split_callback(args: Sequence[Any], kwargs: Dict[str, Any],
-                    names: Tuple[str, ...]) -> Tuple[list, Optional[Callable[..., Any]]]:
+                    names: Tuple[str, ...]) -> Tuple[List[Any], Optional[Callable[..., Any]]]:
     """The positional arguments without the callback, and the callback: the last
     positional if callable, or a keyword among `names`."""
     callback = None

@@ -3,7 +3,7 @@ as Sockets, and closes once the last of them has ended."""
 from __future__ import annotations
 
 import os
-from typing import Any, Callable, Dict, Optional
+from typing import TYPE_CHECKING, Any, Callable, Dict, Optional, TypedDict
 
 from . import _dispatch
 from ._abort import watch_signal
@@ -16,11 +16,24 @@ from ._options import keep_alive_delay, normalize_listen, snake_keys, validate_b
 from ._socket import Socket, _pipe_name, _sockname
 from ._uv import lib
 
+if TYPE_CHECKING:
+    from ._listener_types import ServerListenerAdder
+
 __all__ = ["Server", "create_server"]
 
 _UV_READABLE, _UV_WRITABLE = 1, 2  # uv_pipe_chmod flags
 _SERVER_OPTIONS = ("allow_half_open", "pause_on_connect", "no_delay", "keep_alive",
                    "keep_alive_initial_delay", "high_water_mark")
+
+
+class _ConnectionOptions(TypedDict):
+    """What the server applies to each accepted socket."""
+    allow_half_open: bool
+    pause_on_connect: bool
+    no_delay: bool
+    keep_alive: bool
+    keep_alive_initial_delay: int
+    high_water_mark: Optional[int]
 
 
 class Server(EventEmitter):
@@ -30,6 +43,16 @@ class Server(EventEmitter):
                  "_options", "_max_connections", "_listen_address", "__weakref__")
 
     _listen_handle_source = True
+
+    if TYPE_CHECKING:  # the events and their listeners' types; the methods are EventEmitter's
+        on: ServerListenerAdder
+        add_listener: ServerListenerAdder
+        once: ServerListenerAdder
+        prepend_listener: ServerListenerAdder
+        prepend_once_listener: ServerListenerAdder
+        addListener: ServerListenerAdder
+        prependListener: ServerListenerAdder
+        prependOnceListener: ServerListenerAdder
 
     def __init__(self, connection_listener: Optional[Callable[..., Any]] = None, *,
                  allow_half_open: bool = False, pause_on_connect: bool = False,
@@ -48,7 +71,7 @@ class Server(EventEmitter):
         self._max_connections: Optional[int] = None
         if high_water_mark is not None and (isinstance(high_water_mark, bool) or not isinstance(high_water_mark, int) or high_water_mark < 0):
             raise value_error("ERR_INVALID_ARG_VALUE", "high_water_mark must be a non-negative int")
-        self._options = {
+        self._options: _ConnectionOptions = {
             "allow_half_open": bool(allow_half_open), "pause_on_connect": bool(pause_on_connect),
             "no_delay": bool(no_delay), "keep_alive": bool(keep_alive),
             "keep_alive_initial_delay": keep_alive_delay(keep_alive_initial_delay), "high_water_mark": high_water_mark,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import socket as _pysocket
 import sys
-from typing import Any, AsyncIterator, Callable, Dict, List, Optional, Tuple
+from typing import TYPE_CHECKING, Any, AsyncIterator, Callable, Dict, List, Optional, Tuple, TypedDict
 
 from . import _dispatch
 from ._abort import abort_error, watch_signal
@@ -18,11 +18,22 @@ from ._stream import Stream
 from ._timers import Timer
 from ._uv import ffi, lib
 
+if TYPE_CHECKING:
+    from ._listener_types import SocketListenerAdder
+
 __all__ = ["Socket", "connect", "connect_async", "get_default_auto_select_family", "set_default_auto_select_family",
            "get_default_auto_select_family_attempt_timeout", "set_default_auto_select_family_attempt_timeout"]
 
 _FAMILY_NAMES = {4: "IPv4", 6: "IPv6"}
-_defaults = {"auto_select_family": True, "attempt_timeout": 250}
+
+
+class _Defaults(TypedDict):
+    """What set_default_auto_select_family*() change."""
+    auto_select_family: bool
+    attempt_timeout: int
+
+
+_defaults: _Defaults = {"auto_select_family": True, "attempt_timeout": 250}
 
 
 def get_default_auto_select_family() -> bool:
@@ -86,6 +97,16 @@ class Socket(Stream):
                  "_connect_target", "_attempts", "_host", "_path", "_unref_wanted")
 
     _listen_handle_source = True
+
+    if TYPE_CHECKING:  # the events and their listeners' types; the methods are EventEmitter's
+        on: SocketListenerAdder
+        add_listener: SocketListenerAdder
+        once: SocketListenerAdder
+        prepend_listener: SocketListenerAdder
+        prepend_once_listener: SocketListenerAdder
+        addListener: SocketListenerAdder
+        prependListener: SocketListenerAdder
+        prependOnceListener: SocketListenerAdder
 
     def __init__(self, options: Optional[Dict[str, Any]] = None, *, fd: Any = None,
                  allow_half_open: bool = False, readable: Optional[bool] = None,
