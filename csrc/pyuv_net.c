@@ -692,6 +692,10 @@ int pn_pipe_connect(pn_handle_t *h, const char *path) {
     int r = check_path(path);
     if (r != 0)
         return r;
+    /* An empty name reaches nothing: the kernel refuses it (node 20, libuv 1.46); libuv
+     * 1.48 and later refuse it first with EINVAL. One answer whatever the libuv. */
+    if (path[0] == '\0')
+        return UV_ECONNREFUSED;
     uv_pipe_connect(&h->connect_req, &h->u.pipe, path, on_connect);
     return 0;
 }

@@ -34,6 +34,7 @@ __all__ = ["Stream", "DEFAULT_HIGH_WATER_MARK"]
 DEFAULT_HIGH_WATER_MARK = 16384
 _get_ident = threading.get_ident
 _pn_write = lib.pn_write
+_TIMEOUT_MAX = 2 ** 31 - 1  # Node's TIMEOUT_MAX: longer timeouts are clamped to it
 _new_cstrings = ffi.new
 _Callback = Optional[Callable[[Optional[BaseException]], Any]]
 
@@ -438,6 +439,9 @@ class Stream(EventEmitter):
             chunk = chunk.encode("utf8")
         elif isinstance(chunk, (bytearray, memoryview)):
             chunk = bytes(chunk)
+        elif not isinstance(chunk, (bytes, str)):
+            raise type_error("ERR_INVALID_ARG_TYPE", 'The "chunk" argument must be of type string or an '
+                             'instance of bytes, bytearray or memoryview. Received ' + describe(chunk))
         self._buffer(chunk)
         assert self._rbuf is not None
         self._rbuf.rotate(1)  # to the front
@@ -686,6 +690,8 @@ class Stream(EventEmitter):
             data, callback = None, data
         elif callable(encoding) and callback is None:
             encoding, callback = None, encoding
+        if callback is not None and not callable(callback):  # as write()
+            raise type_error("ERR_INVALID_ARG_TYPE", 'The "cb" argument must be callable. Received ' + describe(callback))
         err: Optional[BaseException] = None
         if data is not None:
             self.write(data, encoding)
@@ -857,7 +863,7 @@ class Stream(EventEmitter):
             raise type_error("ERR_INVALID_ARG_TYPE", 'The "msecs" argument must be of type number. Received ' + describe(ms))
         if ms != ms or ms < 0 or ms == float("inf"):
             raise value_error("ERR_OUT_OF_RANGE", 'The value of "msecs" is out of range. It must be a non-negative finite number. Received %r' % ms)
-        self._timeout_ms = int(ms)
+        self._timeout_ms = min(int(ms), _TIMEOUT_MAX)  # as Node, which warns
         if self._handle is not None:
             lib.pn_stream_set_timeout(self._handle, self._timeout_ms)
         if callback is not None:

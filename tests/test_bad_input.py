@@ -333,6 +333,8 @@ def _calls():
     yield "write(value)", lambda t, v: t.s.write(v)
     yield "write(str, encoding=value)", lambda t, v: t.s.write("x", v)
     yield "end(value)", lambda t, v: t.s.end(v)
+    yield "end(str, 'utf8', value)", lambda t, v: t.s.end("x", "utf8", v)
+    yield "unshift(value)", lambda t, v: t.s.unshift(v)
     yield "set_encoding(value)", lambda t, v: t.s.set_encoding(v)
     yield "set_timeout(value)", lambda t, v: t.s.set_timeout(v)
     yield "set_no_delay(value)", lambda t, v: t.s.set_no_delay(v)
@@ -354,17 +356,10 @@ def _calls():
     yield "lookup(host, {'family': value}, cb)", lambda t, v: net.lookup("localhost", {"family": v}, _noop)
 
 
-# unshift(value) and end(str, 'utf8', value) are left out, and so is this pair: core
-# bugs in _stream.py, each pinned by an xfail test below.
-_CORE_BUG_PAIRS = {"connect(timeout=value)": 2 ** 64}
-
-
 @pytest.mark.parametrize("name,call", list(_calls()), ids=[name for name, _ in _calls()])
 def test_junk_never_crashes(name, call):
     wrong = []
     for value in JUNK:
-        if _CORE_BUG_PAIRS.get(name, None) == value and value is not None:
-            continue
         subjects = Subjects()
         try:
             call(subjects, value)
@@ -385,8 +380,6 @@ def test_junk_never_crashes(name, call):
     assert not wrong
 
 
-@pytest.mark.xfail(strict=True, reason="core bug (pyuv_net/_stream.py): unshift(5) raises an uncoded "
-                   "TypeError from len(); Node emits ERR_INVALID_ARG_TYPE")
 def test_unshift_junk_is_a_coded_type_error():
     subjects = Subjects()
     try:
@@ -398,9 +391,6 @@ def test_unshift_junk_is_a_coded_type_error():
     run_loop()
 
 
-@pytest.mark.xfail(strict=True, reason="core bug (pyuv_net/_stream.py): end('x', 'utf8', 5) accepts the "
-                   "non-callable callback and run() later raises \"'int' object is not callable\"; "
-                   "write() raises ERR_INVALID_ARG_TYPE at the call for the same argument")
 def test_end_with_non_callable_callback_raises_at_the_call():
     subjects = Subjects()
     try:
@@ -412,8 +402,6 @@ def test_end_with_non_callable_callback_raises_at_the_call():
     run_loop()
 
 
-@pytest.mark.xfail(strict=True, reason="core bug (pyuv_net/_stream.py): set_timeout(2**64) on an open "
-                   "socket raises OverflowError from cffi (the C side takes a 64-bit value); Node clamps")
 def test_set_timeout_huge_on_an_open_socket():
     server = net.create_server()
     server.listen(0, HOST)

@@ -18,7 +18,7 @@ import pytest
 
 import pyuv_net as net
 
-from conftest import HOST, LIBUV_VERSION, child_env, errcode, listen_server, run_loop
+from conftest import HOST, child_env, errcode, listen_server, run_loop
 
 
 class Boom(Exception):
@@ -395,9 +395,6 @@ def test_base_exception_systemexit_comes_out_of_run():
 
 
 @pytest.mark.timeout(10)
-@pytest.mark.xfail(LIBUV_VERSION >= (1, 45, 0), strict=True,
-                   reason="libuv >= 1.45 runs timers after the closing phase, so a one-shot timer "
-                          "whose callback stops the loop is still closing when run() returns")
 def test_a_fired_timer_whose_callback_raised_is_closed_when_run_returns():
     net.set_timeout(sys.exit, 1, 3)
     with pytest.raises(SystemExit):

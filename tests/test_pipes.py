@@ -27,7 +27,7 @@ import pytest
 
 import pyuv_net as net
 
-from conftest import LIBUV_VERSION, errcode, run_loop
+from conftest import errcode, run_loop
 
 pytestmark = pytest.mark.timeout(30)
 
@@ -677,10 +677,6 @@ def test_connect_path_of_wrong_type(value):
 
 
 @posix_only
-@pytest.mark.xfail(LIBUV_VERSION >= (1, 48, 0), strict=True,
-                   reason="libuv >= 1.48 refuses an empty pipe name with EINVAL (node 20, on libuv "
-                          "1.46, reports ECONNREFUSED); pn_pipe_connect in csrc/pyuv_net.c "
-                          "passes the empty path to libuv instead of keeping node's answer")
 def test_connect_empty_path_option_is_econnrefused():
     # node: net.connect({path: ''}) does not throw: 'error' ECONNREFUSED connect
     errors = []
