@@ -22,7 +22,7 @@ out=build/asan
 rm -rf "$out"
 mkdir -p "$out"
 PYUV_NET_SANITIZE=1 "$venv/bin/python" setup.py -q build_ext --build-lib "$out" --build-temp build/asan-tmp --force >build/asan.log 2>&1 || { cat build/asan.log; exit 1; }
-cp pyuv_net/*.py "$out/pyuv_net/"
+cp pyuv_net/*.py pyuv_net/*.pyi pyuv_net/py.typed "$out/pyuv_net/"
 libasan=$(gcc -print-file-name=libasan.so)
 libubsan=$(gcc -print-file-name=libubsan.so)
 export PYUV_NET_UNDER_ASAN=1

@@ -1,20 +1,17 @@
 """Helpers for tests that run pyuv_net programs as child processes."""
 from __future__ import annotations
 
-import os
 import selectors
-from pathlib import Path
 from typing import IO, Dict
 
-import pyuv_net
+import conftest
 
 DEADLINE = 15.0  # a safety net only: every wait ends on an event first
 
 
 def child_env() -> Dict[str, str]:
     """The environment for a child that imports the same pyuv_net as the tests."""
-    root = str(Path(pyuv_net.__file__).resolve().parent.parent)
-    return dict(os.environ, PYTHONPATH=root, PYTHONUNBUFFERED="1")
+    return conftest.child_env(PYTHONUNBUFFERED="1")  # type: ignore[no-any-return]
 
 
 def read_line(stream: IO[bytes]) -> str:

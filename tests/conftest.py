@@ -118,6 +118,14 @@ def child_env(**extra):
     return env
 
 
+def foreign_env():
+    """os.environ for a program that is not ours (node, curl): without the sanitizer
+    runtime `make asan` preloads for Python processes (curl hangs with it)."""
+    env = dict(os.environ)
+    env.pop("LD_PRELOAD", None)
+    return env
+
+
 @pytest.fixture
 def loop():
     """The thread's default loop (fresh for every core test)."""

@@ -10,7 +10,6 @@ Set COMPAT_TRACE=1 to have both sides also echo events to stderr as they
 happen.
 """
 import difflib
-import os
 import re
 import shutil
 import subprocess
@@ -19,7 +18,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import child_env
+from conftest import child_env, foreign_env
 
 HERE = Path(__file__).resolve().parent
 COMPAT = HERE / 'compat'
@@ -64,10 +63,8 @@ def node():
 
 
 def _env(for_node=False):
-    env = dict(os.environ)
-    if for_node:  # the sanitizer runtime is preloaded for Python processes only
-        env.pop('LD_PRELOAD', None)
-        return env
+    if for_node:
+        return foreign_env()
     # The Python scenario imports the same pyuv_net as this test process.
     return child_env(PYTHONIOENCODING='utf-8', PYTHONDONTWRITEBYTECODE='1')
 

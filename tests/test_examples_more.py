@@ -13,6 +13,7 @@ from typing import Iterator, List
 import pytest
 
 from _child import DEADLINE, child_env, listening_on, read_line
+from conftest import foreign_env
 
 pytestmark = pytest.mark.timeout(60)
 EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
@@ -62,7 +63,7 @@ def test_http_hello_keeps_the_connection_alive_for_curl(terminate_after: List["s
     curl = shutil.which("curl")
     if curl is not None:
         done = subprocess.run([curl, "-sv", url, url + "again", "--next", "-X", "POST", "-d", "x", url + "post"],
-                              capture_output=True, timeout=DEADLINE)
+                              capture_output=True, timeout=DEADLINE, env=foreign_env())
         assert done.returncode == 0, done.stderr
         assert done.stdout == b"Hello, world!\nHello, world!\nGET or HEAD only\n"
         assert done.stderr.count(b"Re-using existing connection") == 2  # one connection for all three
