@@ -17,6 +17,7 @@ with AddressSanitizer and UndefinedBehaviorSanitizer.
 import os
 import re
 import shlex
+import shutil
 import subprocess
 import sys
 import sysconfig
@@ -104,6 +105,17 @@ def static_libuv_system_libs(libdir):
     return [f[2:] for f in flags if f.startswith("-l") and not f.startswith("-l:")]
 
 
+def ship_libuv_license(prefix):
+    """libuv's licence travels with the copy of libuv linked into the extension: the
+    prefix's LICENSE goes into the package as pyuv_net/LICENSE.libuv (package data),
+    before setuptools collects the package's files."""
+    for name in ("share/doc/libuv/LICENSE", "LICENSE"):
+        src = os.path.join(prefix, name)
+        if os.path.exists(src):
+            shutil.copyfile(src, os.path.join(HERE, "pyuv_net", "LICENSE.libuv"))
+            return
+
+
 def libuv_flags():
     """(include_dirs, library_dirs, libraries, extra_objects, extra_link_args)."""
     prefix = os.environ.get("PYUV_NET_LIBUV_PREFIX")
@@ -117,6 +129,7 @@ def libuv_flags():
                 path = os.path.join(prefix, libdir, static)
                 if os.path.exists(path) and links_into_shared_object([inc], [], [], [path]):
                     system_libs = static_libuv_system_libs(os.path.join(prefix, libdir))
+                    ship_libuv_license(prefix)
                     return [inc], [], system_libs, [path], []
         return [inc], [os.path.join(prefix, "lib")], ["uv"], [], []
     modules = ["libuv"] if os.environ.get("PYUV_NET_LIBUV_SHARED") else ["libuv-static", "libuv"]

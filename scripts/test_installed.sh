@@ -12,7 +12,8 @@ rm -rf "$VENV"
 VENV=$(cd "$VENV" && pwd)
 "$VENV/bin/python" -m pip install -q --upgrade pip >/dev/null 2>&1 || true
 echo "== installing $ARTIFACT into $VENV"
-"$VENV/bin/python" -m pip install -q "$ARTIFACT" pytest pytest-timeout
+# with its `test` extra: the tools the suite needs, as pyproject.toml lists them
+"$VENV/bin/python" -m pip install -q "$ARTIFACT[test]"
 
 scratch=$(mktemp -d)
 trap 'rm -rf "$scratch"' EXIT
