@@ -22,9 +22,13 @@
 /* Reads land in the loop's slab, one after the other, and are handed to Python in
  * batches: one call per loop iteration (or whenever the slab or the event list is
  * nearly full, or before any other call into Python, so events keep libuv's order).
- * A read gets up to PN_READ_SIZE bytes; the slab is flushed before less is left. */
-#define PN_READ_SIZE (64 * 1024)
-#define PN_SLAB_SIZE (4 * PN_READ_SIZE)
+ * A read gets PN_READ_MIN bytes of room (libuv's and Node's 64 KiB), doubled up to
+ * PN_READ_MAX each time a read fills it (big messages and streams: fewer reads, fewer
+ * calls), and back to PN_READ_MIN when reading stops, so a stream that pauses takes in
+ * at most one 64 KiB read after it resumes, as Node's. The slab is flushed before less
+ * than PN_READ_MAX is left. */
+#define PN_READ_MIN (64 * 1024)
+#define PN_SLAB_SIZE (4 * PN_READ_MAX)
 
 struct pn_loop_s {
     uv_loop_t uv;
@@ -70,6 +74,7 @@ struct pn_handle_s {
     pn_handle_t *pipe_src;
     size_t pipe_hwm;
     int pipe_paused;
+    size_t read_size; /* room for the next read, PN_READ_MIN..PN_READ_MAX (0: MIN) */
 };
 
 typedef struct {
@@ -349,15 +354,23 @@ int pn_stream_set_timeout(pn_handle_t *h, uint64_t ms) {
     return uv_timer_start(&h->idle_timer, on_idle_timer, ms, 0);
 }
 
-/* on_read flushes before less than PN_READ_SIZE of the slab is left. */
+/* on_read flushes before less than PN_READ_MAX of the slab is left. */
 static void on_alloc(uv_handle_t *hd, size_t suggested, uv_buf_t *buf) {
     (void)suggested;
-    pn_loop_t *loop = ((pn_handle_t *)hd->data)->loop;
+    pn_handle_t *h = hd->data;
+    pn_loop_t *loop = h->loop;
+    size_t size = h->read_size != 0 ? h->read_size : PN_READ_MIN;
     if (!loop->flushing)
         buf->base = loop->slab + loop->slab_used;
     else /* a read while Python takes a batch: not something libuv does today */
-        buf->base = malloc(PN_READ_SIZE);
-    buf->len = buf->base != NULL ? PN_READ_SIZE : 0;
+        buf->base = malloc(size);
+    buf->len = buf->base != NULL ? size : 0;
+}
+
+/* A read filled its room: the next one gets more. */
+static inline void adapt_read_size(pn_handle_t *h, size_t nread, size_t room) {
+    if (nread == room && room < PN_READ_MAX)
+        h->read_size = 2 * room;
 }
 
 static inline int in_slab(pn_loop_t *loop, const char *p) {
@@ -378,6 +391,7 @@ static int pipe_read(pn_handle_t *h, ssize_t nread, const uv_buf_t *buf) {
     }
     if (uv_stream_get_write_queue_size(&d->u.stream) >= d->pipe_hwm && !uv_is_closing(&h->u.handle)) {
         uv_read_stop(&h->u.stream);
+        h->read_size = PN_READ_MIN;
         h->pipe_paused = 1;
     }
     return 0;
@@ -389,6 +403,7 @@ static void on_read(uv_stream_t *s, ssize_t nread, const uv_buf_t *buf) {
     if (nread > 0) {
         h->bytes_read += (uint64_t)nread;
         touch(h);
+        adapt_read_size(h, (size_t)nread, buf->len);
         if (h->pipe_dst != NULL && pipe_read(h, nread, buf) == 0)
             nread = 0;
     }
@@ -417,7 +432,7 @@ static void on_read(uv_stream_t *s, ssize_t nread, const uv_buf_t *buf) {
      * callbacks), and a read that filled its buffer (more is waiting: the listener
      * must be able to pause before libuv reads again); and when the slab is full. */
     if (nread < 0 || (size_t)nread == buf->len || loop->nreads == PN_MAX_READS ||
-        loop->slab_used > PN_SLAB_SIZE - PN_READ_SIZE)
+        loop->slab_used > PN_SLAB_SIZE - PN_READ_MAX)
         flush_reads(loop);
 }
 
@@ -427,7 +442,10 @@ int pn_read_start(pn_handle_t *h) {
     return r == UV_EALREADY ? 0 : r;
 }
 
-int pn_read_stop(pn_handle_t *h) { return uv_read_stop(&h->u.stream); }
+int pn_read_stop(pn_handle_t *h) {
+    h->read_size = PN_READ_MIN; /* a paused stream takes in one 64 KiB read at most */
+    return uv_read_stop(&h->u.stream);
+}
 
 /* ---- streams: writing ----------------------------------------------------------- */
 

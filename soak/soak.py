@@ -18,7 +18,7 @@ Scenarios
                twice: with pipe() in C (the fast path; the bound shows as flat RSS) and
                with a second 'data' listener, which keeps pipe() in Python, where the
                destination's writable_length must stay within high_water_mark + one
-               read (64 KiB).
+               read (up to 256 KiB: reads grow while they fill their buffer).
 
 Each prints its figures as it goes and one JSON line at the end; the exit status is
 1 if any check failed. Every scenario has a deadline and stops by itself.
@@ -37,9 +37,10 @@ import time
 from typing import Any, Callable, Dict, List
 
 import pyuv_net as net
+from pyuv_net._uv import lib
 
 HOST = "127.0.0.1"
-READ_CHUNK = 64 * 1024  # the loop's read slab: the most one 'data' event carries
+READ_CHUNK = lib.PN_READ_MAX  # the most one read (one 'data' event) carries
 SCALES = {
     "full": {"connections": 10_000, "cycles": 1_000_000, "pipe_bytes": 1 << 30},
     "ci": {"connections": 10_000, "cycles": 50_000, "pipe_bytes": 128 << 20},
