@@ -312,6 +312,39 @@ static void mark(const char *what) {
     fflush(stdout);
 }
 
+/* The load phase: warm-up, then the measured window (marked START/END on stdout,
+ * counters reset at START); every epoll event goes to on_event. Returns the measured
+ * window's length in seconds. */
+static double run_window(void (*on_event)(void *ptr, uint32_t events)) {
+    struct epoll_event evs[MAX_EVENTS];
+    double t0 = now();
+    double t_start = t0 + opt.warmup, t_end = t_start + opt.seconds;
+    int measuring = 0;
+    double t_mark = 0;
+    for (;;) {
+        double t = now();
+        if (!measuring && t >= t_start) {
+            reset_counters();
+            t_mark = t;
+            measuring = 1;
+            mark("START");
+        }
+        if (measuring && t >= t_end) break;
+        double until = measuring ? t_end : t_start;
+        int ms = (int)((until - t) * 1000.0) + 1;
+        if (ms > 100) ms = 100;
+        int k = epoll_wait(epfd, evs, MAX_EVENTS, ms);
+        if (k < 0) {
+            if (errno == EINTR) continue;
+            die("epoll_wait");
+        }
+        for (int i = 0; i < k; i++) on_event(evs[i].data.ptr, evs[i].events);
+    }
+    double elapsed = now() - t_mark;
+    mark("END");
+    return elapsed;
+}
+
 static void print_result(double elapsed, int alive) {
     double mb = 1024.0 * 1024.0;
     const char *m = opt.mode == M_PINGPONG ? "pingpong" : opt.mode == M_STREAM ? "stream"
@@ -334,6 +367,18 @@ static void print_result(double elapsed, int alive) {
            (unsigned long long)n_mismatch, (unsigned long long)n_eof,
            (unsigned long long)n_sockerr, (unsigned long long)n_connerr);
     fflush(stdout);
+}
+
+static void pp_st_event(void *ptr, uint32_t ev) {
+    struct conn *c = ptr;
+    if (c->dead) return;
+    if (opt.mode == M_PINGPONG) {
+        if (ev & (EPOLLIN | EPOLLERR | EPOLLHUP)) pp_recv(c);
+        if (!c->dead && (ev & EPOLLOUT)) pp_send(c);
+    } else {
+        if (ev & (EPOLLIN | EPOLLERR | EPOLLHUP)) st_recv(c);
+        else if (ev & EPOLLOUT) st_pump(c);
+    }
 }
 
 static int run_established(void) {
@@ -369,43 +414,7 @@ static int run_established(void) {
         }
     }
 
-    struct epoll_event evs[MAX_EVENTS];
-    double t0 = now();
-    double t_start = t0 + opt.warmup, t_end = t_start + opt.seconds;
-    int measuring = 0;
-    double t_mark = 0;
-    for (;;) {
-        double t = now();
-        if (!measuring && t >= t_start) {
-            reset_counters();
-            t_mark = t;
-            measuring = 1;
-            mark("START");
-        }
-        if (measuring && t >= t_end) break;
-        double until = measuring ? t_end : t_start;
-        int ms = (int)((until - t) * 1000.0) + 1;
-        if (ms > 100) ms = 100;
-        int k = epoll_wait(epfd, evs, MAX_EVENTS, ms);
-        if (k < 0) {
-            if (errno == EINTR) continue;
-            die("epoll_wait");
-        }
-        for (int i = 0; i < k; i++) {
-            struct conn *c = evs[i].data.ptr;
-            if (c->dead) continue;
-            uint32_t ev = evs[i].events;
-            if (opt.mode == M_PINGPONG) {
-                if (ev & (EPOLLIN | EPOLLERR | EPOLLHUP)) pp_recv(c);
-                if (!c->dead && (ev & EPOLLOUT)) pp_send(c);
-            } else {
-                if (ev & (EPOLLIN | EPOLLERR | EPOLLHUP)) st_recv(c);
-                else if (ev & EPOLLOUT) st_pump(c);
-            }
-        }
-    }
-    double elapsed = now() - t_mark;
-    mark("END");
+    double elapsed = run_window(pp_st_event);
     int alive = 0;
     for (int i = 0; i < n; i++) {
         if (!cs[i].dead) {
@@ -512,7 +521,8 @@ static void cr_restart(struct worker *w) {
     cr_start(w);
 }
 
-static void cr_event(struct worker *w, uint32_t ev) {
+static void cr_event(void *ptr, uint32_t ev) {
+    struct worker *w = ptr;
     if (w->st == C_FAILED) {
         usleep(100);   /* nobody listening: do not spin flat out */
         cr_restart(w);
@@ -582,32 +592,7 @@ static int run_connect(void) {
         ws[i].id = i;
         cr_start(&ws[i]);
     }
-    struct epoll_event evs[MAX_EVENTS];
-    double t0 = now();
-    double t_start = t0 + opt.warmup, t_end = t_start + opt.seconds;
-    int measuring = 0;
-    double t_mark = 0;
-    for (;;) {
-        double t = now();
-        if (!measuring && t >= t_start) {
-            reset_counters();
-            t_mark = t;
-            measuring = 1;
-            mark("START");
-        }
-        if (measuring && t >= t_end) break;
-        double until = measuring ? t_end : t_start;
-        int ms = (int)((until - t) * 1000.0) + 1;
-        if (ms > 100) ms = 100;
-        int k = epoll_wait(epfd, evs, MAX_EVENTS, ms);
-        if (k < 0) {
-            if (errno == EINTR) continue;
-            die("epoll_wait");
-        }
-        for (int i = 0; i < k; i++) cr_event(evs[i].data.ptr, evs[i].events);
-    }
-    double elapsed = now() - t_mark;
-    mark("END");
+    double elapsed = run_window(cr_event);
     for (int i = 0; i < n; i++) close(ws[i].fd);
     print_result(elapsed, n);
     free(ws);
