@@ -52,6 +52,13 @@ def describe(value: Any) -> str:
     return "an instance of %s" % type(value).__name__
 
 
+def check_callable(value: Any, name: str = "callback") -> None:
+    """TypeError ERR_INVALID_ARG_TYPE unless `value` can be called."""
+    if not callable(value):
+        raise type_error("ERR_INVALID_ARG_TYPE", 'The "%s" argument must be callable. Received %s'
+                         % (name, describe(value)))
+
+
 def err_name(err: int) -> str:
     return ffi.string(lib.pn_err_name(err)).decode()
 

@@ -15,7 +15,7 @@ from collections import deque
 from typing import Any, Callable, Deque, Optional, Tuple
 
 from . import _dispatch
-from ._errors import describe, state_error, type_error, value_error
+from ._errors import check_callable, state_error, value_error
 from ._uv import ffi, lib
 
 __all__ = ["Loop", "get_loop", "run", "stop", "call_soon_threadsafe", "next_tick", "active_handles"]
@@ -241,7 +241,7 @@ class Loop:
     # -- other threads ------------------------------------------------------------
 
     def call_soon_threadsafe(self, fn: Callable[..., Any], *args: Any) -> None:
-        _check_callable(fn)
+        check_callable(fn)
         if self._ptr is None:
             raise state_error("ERR_LOOP_CLOSED", "the loop is closed")
         self._threadsafe.append((fn, args))
@@ -295,11 +295,6 @@ class Loop:
             self._wakeup = None
 
 
-def _check_callable(fn: Any) -> None:
-    if not callable(fn):
-        raise type_error("ERR_INVALID_ARG_TYPE", 'The "callback" argument must be callable. Received ' + describe(fn))
-
-
 class _Default(threading.local):
     loop: Optional[Loop] = None
 
@@ -338,7 +333,7 @@ def call_soon_threadsafe(fn: Callable[..., Any], *args: Any, loop: Optional[Loop
 
 
 def next_tick(fn: Callable[..., Any], *args: Any, loop: Optional[Loop] = None) -> None:
-    _check_callable(fn)  # here, not in Loop.next_tick: the streams' own ticks are known good
+    check_callable(fn)  # here, not in Loop.next_tick: the streams' own ticks are known good
     (loop or get_loop()).next_tick(fn, *args)
 
 

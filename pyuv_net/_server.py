@@ -9,7 +9,7 @@ from . import _dispatch
 from ._abort import watch_signal
 from ._addresses import is_ip
 from ._dns import lookup as _dns_lookup
-from ._errors import check_local_path, describe, state_error, type_error, uv_error, value_error
+from ._errors import check_callable, check_local_path, describe, state_error, type_error, uv_error, value_error
 from ._events import EventEmitter
 from ._loop import Loop, get_loop
 from ._options import keep_alive_delay, normalize_listen, snake_keys, validate_backlog, validate_port
@@ -251,8 +251,7 @@ class Server(EventEmitter):
         callback gets None, or ERR_SERVER_NOT_RUNNING if the server was not listening."""
         self._loop.check_thread()
         if callback is not None:
-            if not callable(callback):
-                raise type_error("ERR_INVALID_ARG_TYPE", 'The "callback" argument must be callable. Received ' + describe(callback))
+            check_callable(callback)
             if self._handle is None:
                 err = state_error("ERR_SERVER_NOT_RUNNING", "Server is not running.")
                 self.once("close", lambda: callback(err))
@@ -274,8 +273,7 @@ class Server(EventEmitter):
         return _sockname(self._handle, False)
 
     def get_connections(self, callback: Callable[..., Any]) -> "Server":
-        if not callable(callback):
-            raise type_error("ERR_INVALID_ARG_TYPE", 'The "callback" argument must be callable. Received ' + describe(callback))
+        check_callable(callback)
         self._loop.next_tick(callback, None, self._connections)
         return self
 

@@ -23,10 +23,11 @@ from typing import Any, Callable, Deque, List, Optional, Tuple
 
 from . import _dispatch
 from ._encoding import Decoder, encode, normalize_encoding
-from ._errors import describe, err_name, state_error, type_error, uv_error, value_error
+from ._errors import check_callable, describe, err_name, state_error, type_error, uv_error, value_error
 from ._events import EventEmitter
 from ._loop import Loop
 from ._pipe_flow import connect_pipe
+from ._timers import TIMEOUT_MAX
 from ._uv import ffi, lib
 
 __all__ = ["Stream", "DEFAULT_HIGH_WATER_MARK"]
@@ -34,7 +35,6 @@ __all__ = ["Stream", "DEFAULT_HIGH_WATER_MARK"]
 DEFAULT_HIGH_WATER_MARK = 16384
 _get_ident = threading.get_ident
 _pn_write = lib.pn_write
-_TIMEOUT_MAX = 2 ** 31 - 1  # Node's TIMEOUT_MAX: longer timeouts are clamped to it
 _new_cstrings = ffi.new
 _Callback = Optional[Callable[[Optional[BaseException]], Any]]
 
@@ -542,8 +542,8 @@ class Stream(EventEmitter):
 
     def _write_slow(self, data: Any, encoding: Any, callback: _Callback) -> bool:
         self._check_thread()
-        if callback is not None and not callable(callback):
-            raise type_error("ERR_INVALID_ARG_TYPE", 'The "cb" argument must be callable. Received ' + describe(callback))
+        if callback is not None:
+            check_callable(callback, "cb")
         chunk = _to_bytes(data, encoding)
         if self._after_fin and self._ending:
             return self._write_after_fin(callback)
@@ -565,7 +565,7 @@ class Stream(EventEmitter):
             return False
         if self._write_fast:
             n = len(chunk)
-            return self._dispatched(n, lib.pn_write(self._handle, chunk, n), callback)
+            return self._dispatched(n, _pn_write(self._handle, chunk, n), callback)
         # Connecting, corked, or earlier chunks still waiting: buffer in order.
         self._wbuf.append((chunk, callback))
         self._bytes_pending += len(chunk)
@@ -606,7 +606,7 @@ class Stream(EventEmitter):
         self._wlen -= total
         if len(chunks) == 1:
             chunk, cb = chunks[0]
-            self._dispatched(total, lib.pn_write(self._handle, chunk, total), cb)
+            self._dispatched(total, _pn_write(self._handle, chunk, total), cb)
             return
         bufs = _new_cstrings("char *[]", [ffi.from_buffer(c) for c, _ in chunks])
         lens = _new_cstrings("size_t[]", [len(c) for c, _ in chunks])
@@ -690,8 +690,8 @@ class Stream(EventEmitter):
             data, callback = None, data
         elif callable(encoding) and callback is None:
             encoding, callback = None, encoding
-        if callback is not None and not callable(callback):  # as write()
-            raise type_error("ERR_INVALID_ARG_TYPE", 'The "cb" argument must be callable. Received ' + describe(callback))
+        if callback is not None:  # as write()
+            check_callable(callback, "cb")
         err: Optional[BaseException] = None
         if data is not None:
             self.write(data, encoding)
@@ -863,12 +863,11 @@ class Stream(EventEmitter):
             raise type_error("ERR_INVALID_ARG_TYPE", 'The "msecs" argument must be of type number. Received ' + describe(ms))
         if ms != ms or ms < 0 or ms == float("inf"):
             raise value_error("ERR_OUT_OF_RANGE", 'The value of "msecs" is out of range. It must be a non-negative finite number. Received %r' % ms)
-        self._timeout_ms = min(int(ms), _TIMEOUT_MAX)  # as Node, which warns
+        self._timeout_ms = min(int(ms), TIMEOUT_MAX)  # clamped as Node does (it also warns)
         if self._handle is not None:
             lib.pn_stream_set_timeout(self._handle, self._timeout_ms)
         if callback is not None:
-            if not callable(callback):
-                raise type_error("ERR_INVALID_ARG_TYPE", 'The "callback" argument must be callable. Received ' + describe(callback))
+            check_callable(callback)
             if self._timeout_ms == 0:
                 self.remove_listener("timeout", callback)
             else:

@@ -6,7 +6,7 @@ import math
 from typing import Any, Callable, Optional
 
 from . import _dispatch
-from ._errors import describe, type_error
+from ._errors import check_callable
 from ._loop import Loop, get_loop
 from ._uv import lib
 
@@ -14,12 +14,6 @@ __all__ = ["Timer", "Immediate", "set_timeout", "set_interval", "set_immediate",
            "clear_timeout", "clear_interval", "clear_immediate"]
 
 TIMEOUT_MAX = 2 ** 31 - 1
-
-
-def _check_callback(callback: Any) -> None:
-    if not callable(callback):
-        raise type_error("ERR_INVALID_ARG_TYPE",
-                         'The "callback" argument must be callable. Received ' + describe(callback))
 
 
 def _delay(ms: Any) -> int:
@@ -39,7 +33,7 @@ class Timer:
     __slots__ = ("_loop", "_handle", "_callback", "_args", "_ms", "_repeat", "_ref", "_cleared", "__weakref__")
 
     def __init__(self, loop: Loop, callback: Callable[..., Any], ms: Any, args: Any, repeat: bool) -> None:
-        _check_callback(callback)
+        check_callable(callback)
         loop.check_thread()
         self._loop = loop
         self._handle: Any = None
@@ -113,7 +107,7 @@ class Immediate:
     __slots__ = ("_loop", "_callback", "_args", "_ref", "_done")
 
     def __init__(self, loop: Loop, callback: Callable[..., Any], args: Any) -> None:
-        _check_callback(callback)
+        check_callable(callback)
         loop.check_thread()
         self._loop = loop
         self._callback = callback
