@@ -1157,7 +1157,7 @@ def test_pipe_between_our_sockets_runs_in_c_with_backpressure(interrupt):
         received.append(chunk)
         before = state["got"]
         state["got"] += len(chunk)
-        if before < len(payload) // 4 <= state["got"]:
+        if before == 0:  # mid-stream for the server: most of the 6 MiB is still upstream
             interrupt_server_once()
         if state["got"] >= len(payload):
             c.end()
