@@ -3,6 +3,7 @@
 Declarations live in real C headers under csrc/ so C tools read the same text:
   csrc/pyuv_net.h      the functions Python calls (given to cdef without # lines)
   csrc/py_callbacks.h  the callbacks C makes into Python (declared extern "Python+C")
+  csrc/internal.h      the C files' shared structures (never seen by cffi)
 
 libuv is found, in this order:
   PYUV_NET_LIBUV_PREFIX  a prefix with include/ and lib/ (static lib preferred; a
@@ -170,14 +171,17 @@ def make_builder():
     ffi.set_source(
         "pyuv_net._uv",
         '#include <uv.h>\n#include "pyuv_net.h"\n#include "py_callbacks.h"\n#include "gil.h"\n',
-        sources=[os.path.join(CSRC, n) for n in ("pyuv_net.c", "backend.c")],
+        sources=[os.path.join(CSRC, n) for n in ("pyuv_net.c", "accel.c", "backend.c")],
         include_dirs=[CSRC] + incs,
         library_dirs=libdirs,
         libraries=libs,
         extra_objects=objects,
         extra_compile_args=compile_args,
         extra_link_args=link_args + sanitize_link,
-        depends=[os.path.join(CSRC, n) for n in ("pyuv_net.h", "py_callbacks.h", "gil.h")],
+        # csrc/accel.c uses CPython's full C API: the module is built per Python
+        # version (cibuildwheel does so anyway), not for the stable ABI.
+        py_limited_api=False,
+        depends=[os.path.join(CSRC, n) for n in ("pyuv_net.h", "internal.h", "py_callbacks.h", "gil.h")],
     )
     return ffi
 

@@ -16,66 +16,8 @@
 #include <netinet/in.h>
 #include <unistd.h>
 #endif
-#include "pyuv_net.h"
+#include "internal.h"
 #include "py_callbacks.h"
-
-/* Reads land in the loop's slab, one after the other, and are handed to Python in
- * batches: one call per loop iteration (or whenever the slab or the event list is
- * nearly full, or before any other call into Python, so events keep libuv's order).
- * A read gets PN_READ_MIN bytes of room (libuv's and Node's 64 KiB), doubled up to
- * PN_READ_MAX each time a read fills it (big messages and streams: fewer reads, fewer
- * calls), and back to PN_READ_MIN when reading stops, so a stream that pauses takes in
- * at most one 64 KiB read after it resumes, as Node's. The slab is flushed before less
- * than PN_READ_MAX is left. */
-#define PN_READ_MIN (64 * 1024)
-#define PN_SLAB_SIZE (4 * PN_READ_MAX)
-
-struct pn_loop_s {
-    uv_loop_t uv;
-    uv_thread_t owner;  /* the thread whose handles these are (see PN_EWRONGTHREAD) */
-    uv_check_t flush_check;
-    size_t slab_used;
-    int nreads;
-    int flushing;       /* Python is taking the batch: reads meanwhile go direct */
-    int reads[PN_MAX_READS * 3]; /* (slot, offset, nread) per read, in order */
-    char slab[PN_SLAB_SIZE];
-};
-
-struct pn_handle_s {
-    union {
-        uv_handle_t handle;
-        uv_stream_t stream;
-        uv_tcp_t tcp;
-        uv_pipe_t pipe;
-        uv_timer_t timer;
-        uv_check_t check;
-        uv_idle_t idle;
-        uv_async_t async;
-        uv_poll_t poll;
-    } u;
-    pn_loop_t *loop;
-    int id;
-    int kind;
-    int open_parts; /* libuv handles of ours not yet closed (main + idle timer) */
-    uv_connect_t connect_req;
-    uv_shutdown_t shutdown_req;
-    /* socket.setTimeout(): an unref'd timer, pushed back by every read and write. */
-    int idle_timer_init;
-    uv_timer_t idle_timer;
-    uint64_t timeout_ms;
-    uint64_t last_active;
-    uint64_t bytes_read;
-    uint64_t bytes_written;
-    /* source.pipe(destination) done in C: reads of the source are written to the
-     * destination without entering Python; the source stops reading while the
-     * destination has pipe_hwm bytes or more queued. Both links are cleared when
-     * either handle closes. */
-    pn_handle_t *pipe_dst;
-    pn_handle_t *pipe_src;
-    size_t pipe_hwm;
-    int pipe_paused;
-    size_t read_size; /* room for the next read, PN_READ_MIN..PN_READ_MAX (0: MIN) */
-};
 
 typedef struct {
     uv_write_t req;
@@ -101,7 +43,10 @@ static void flush_reads(pn_loop_t *loop) {
     if (loop->nreads == 0 || loop->flushing)
         return;
     loop->flushing = 1;
-    pn_py_reads(loop->reads[0], loop->nreads);
+    if (loop->py_ticks != NULL)
+        pn_accel_deliver(loop); /* CPython: from C to each listener */
+    else
+        pn_py_reads(loop->reads[0], loop->nreads);
     loop->flushing = 0;
     loop->nreads = 0;
     loop->slab_used = 0;
@@ -173,8 +118,10 @@ int pn_loop_close(pn_loop_t *loop) {
     while (uv_run(&loop->uv, UV_RUN_DEFAULT) != 0) {
     }
     int r = uv_loop_close(&loop->uv);
-    if (r == 0)
+    if (r == 0) {
+        pn_accel_loop_free(loop);
         free(loop);
+    }
     return r;
 }
 
@@ -255,6 +202,7 @@ static void on_part_closed(uv_handle_t *hd) {
         return;
     before_python(h->loop);
     pn_py_closed(h->id);
+    pn_accel_handle_free(h);
     free(h);
 }
 
@@ -417,6 +365,7 @@ static void on_read(uv_stream_t *s, ssize_t nread, const uv_buf_t *buf) {
         return;
     /* Gathered for the next flush: (slot, start, end) of the bytes in the slab, or
      * (slot, error, -1) for EOF and errors, which keep their place in the order. */
+    loop->read_handles[loop->nreads] = h;
     int *r = loop->reads + 3 * loop->nreads++;
     r[0] = h->id;
     if (nread > 0) {

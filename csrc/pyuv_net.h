@@ -69,6 +69,17 @@ char *pn_loop_slab(pn_loop_t *loop);
 size_t pn_slab_size(void);
 int *pn_loop_reads(pn_loop_t *loop);
 
+/* CPython only (csrc/accel.c; elsewhere pn_accel_available() is 0 and reads go
+ * through pn_py_reads): reads reach each stream's single 'data' listener straight
+ * from C, without a Python loop in between. Objects are passed as id() (their address
+ * in CPython); C keeps strong references. pn_loop_accelerate takes the loop's tick
+ * queue (drained after each listener) and a weak reference to the Python loop (whose
+ * run_ticks() and fail() it calls); pn_handle_set_listener sets or clears (0) a
+ * stream's listener, which C drops by itself when the handle is freed. */
+int pn_accel_available(void);
+int pn_loop_accelerate(pn_loop_t *loop, uintptr_t ticks, uintptr_t loop_ref);
+void pn_handle_set_listener(pn_handle_t *h, uintptr_t listener);
+
 /* Embedding in another event loop (csrc/backend.c): the descriptor to watch for
  * readability (-1 where there is none, as on Windows), and how long the embedder may
  * wait before running the loop again: ms, 0 for "now", -1 for "until the descriptor

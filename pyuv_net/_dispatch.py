@@ -89,6 +89,9 @@ def _after(loop: Any) -> None:
 
 @ffi.def_extern(onerror=_uncaught)
 def pn_py_read(slot: int, nread: int, data: Any) -> None:
+    """One read: on CPython, each read whose stream has no listener in C (csrc/accel.c
+    delivers the others itself); anywhere, a read that would arrive while Python is
+    taking a batch."""
     obj = _objects[slot]
     try:
         if nread > 0:
@@ -107,8 +110,8 @@ def pn_py_read(slot: int, nread: int, data: Any) -> None:
 
 @ffi.def_extern(onerror=_uncaught)
 def pn_py_reads(first: int, count: int) -> None:
-    """The hot path: the reads of one loop iteration, in order, one Python call for
-    all. Each is (slot, start, end) in the loop's list, the bytes being slab[start:end],
+    """The hot path where csrc/accel.c is not (PyPy): the reads of one loop iteration,
+    in order, one Python call for all. Each is (slot, start, end) in the loop's list, the bytes being slab[start:end],
     or (slot, error, -1). A stream destroyed by an earlier listener gets nothing more:
     its slot belongs to a tombstone by then."""
     objects = _objects

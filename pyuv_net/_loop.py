@@ -11,6 +11,7 @@ import socket
 import sys
 import threading
 import traceback
+import weakref
 from collections import deque
 from typing import Any, Callable, Deque, Optional, Tuple
 
@@ -70,6 +71,9 @@ class Loop:
         reads = ffi.buffer(lib.pn_loop_reads(self._ptr), 3 * lib.PN_MAX_READS * ffi.sizeof("int"))
         self._reads = memoryview(reads).cast("i")
         self._ticks: Deque[Tuple[Callable[..., Any], Tuple[Any, ...]]] = deque()
+        if lib.pn_accel_available():  # CPython: reads go to listeners from C (csrc/accel.c)
+            loop_ref = weakref.ref(self)  # alive until C holds its own reference
+            lib.pn_loop_accelerate(self._ptr, id(self._ticks), id(loop_ref))
         self._error: Optional[BaseException] = None
         self._running = False
         self._closing = False

@@ -35,6 +35,10 @@ __all__ = ["Stream", "DEFAULT_HIGH_WATER_MARK"]
 DEFAULT_HIGH_WATER_MARK = 16384
 _get_ident = threading.get_ident
 _pn_write = lib.pn_write
+# CPython: reads reach the single 'data' listener from C (csrc/accel.c), which holds
+# its own reference to the listener; `_read_fast` is then mirrored there.
+_ACCEL = bool(lib.pn_accel_available())
+_set_listener = lib.pn_handle_set_listener
 _new_cstrings = ffi.new
 _Callback = Optional[Callable[[Optional[BaseException]], Any]]
 
@@ -197,6 +201,8 @@ class Stream(EventEmitter):
     def _attach(self, handle: Any, slot: int) -> None:
         self._handle = handle
         self._slot = slot
+        if _ACCEL and self._read_fast is not None:
+            _set_listener(handle, id(self._read_fast))
         if self._timeout_ms:
             lib.pn_stream_set_timeout(handle, self._timeout_ms)
 
@@ -227,13 +233,18 @@ class Stream(EventEmitter):
             if self._handle is not None:
                 lib.pn_read_stop(self._handle)
 
+    def _set_read_fast(self, fast: Any) -> None:
+        self._read_fast = fast
+        if _ACCEL and self._handle is not None:
+            _set_listener(self._handle, 0 if fast is None else id(fast))
+
     def _update_read_fast(self) -> None:
         fast = None
         if self._flowing and not self._rlen and self._decoder is None and not self._destroyed:
             listeners = self._events.get("data")
             if listeners is not None and len(listeners) == 1:
                 fast = listeners[0]
-        self._read_fast = fast
+        self._set_read_fast(fast)
 
     def _listeners_changed(self, event: Any) -> None:
         if event == "data":
@@ -298,7 +309,7 @@ class Stream(EventEmitter):
             self._rbuf = deque()
         self._rbuf.append(chunk)
         self._rlen += len(chunk)
-        self._read_fast = None
+        self._set_read_fast(None)
 
     def _emit_data(self, chunk: Any) -> None:
         self.emit("data", chunk)
@@ -343,7 +354,7 @@ class Stream(EventEmitter):
         if self._errored is not None or self._close_emitted or self._end_emitted or self._rlen:
             return
         self._end_emitted = True
-        self._read_fast = None
+        self._set_read_fast(None)
         self.emit("end")
         if not self._allow_half_open:
             self._after_fin = True
@@ -458,7 +469,7 @@ class Stream(EventEmitter):
             self._unlink_pipes()
         if self._flowing is not False:
             self._flowing = False
-            self._read_fast = None
+            self._set_read_fast(None)
             self.emit("pause")
         self._paused = True
         return self
@@ -802,7 +813,7 @@ class Stream(EventEmitter):
                                            "Socket closed before the connection was established"))
         self._connecting = False
         self._write_fast = False
-        self._read_fast = None
+        self._set_read_fast(None)
         self._reading = False
         if self._wbuf or self._end_cbs:
             self._loop.next_tick(self._error_buffer)

@@ -12,6 +12,7 @@ import gc
 import os
 import resource
 import signal
+import socket
 import subprocess
 import sys
 import textwrap
@@ -379,6 +380,102 @@ def test_destroy_inside_data_stops_further_data():
     client.on("close", lambda had_error: (log.append(("close", had_error)), server.close()))
     run_loop()
     assert log == ["data", ("close", False)]
+
+
+def test_destroy_of_another_socket_inside_data_stops_its_data_and_ticks_run_between():
+    # Two peers send at once, so their reads usually reach Python in one batch: the
+    # first 'data' destroys the other socket, which then gets nothing (no 'data', no
+    # 'end'), and a nextTick queued by the listener runs before any other event.
+    log = []
+    accepted = []
+
+    def on_connection(sock):
+        accepted.append(sock)
+        sock.on("error", lambda err: log.append(("error", errcode(err))))
+
+        def on_data(chunk):
+            log.append(("data", sock is accepted[0]))
+            net.next_tick(log.append, "tick")
+            for other in accepted:
+                if other is not sock:
+                    other.destroy()
+            sock.destroy()
+            server.close()
+
+        sock.on("data", on_data)
+        sock.on("end", lambda: log.append("end"))
+
+    server, port = listen_server(on_connection)
+    peers = [socket.create_connection((HOST, port)) for _ in range(2)]
+    for peer in peers:
+        peer.sendall(b"x" * 100)
+    run_loop()
+    for peer in peers:
+        peer.close()
+    assert len(log) == 2 and log[0][0] == "data" and log[1] == "tick", log
+
+
+def test_a_data_listener_is_released_once_removed_or_its_socket_is_gone():
+    # The 'data' listener is referenced from C while reads go straight to it: it must
+    # be let go when it is removed, and when its socket closes.
+    refs = {}
+
+    class Sink:
+        def __init__(self):
+            self.got = 0
+
+        def on_data(self, chunk):
+            self.got += len(chunk)
+
+    class Checker(Sink):
+        def on_data(self, chunk):  # runs after the swap: the removed one must be gone
+            gc.collect()
+            refs.setdefault("removed_alive_while_open", refs["removed"]() is not None)
+
+    def on_connection(sock):
+        removed, kept = Sink(), Checker()
+        refs["removed"], refs["kept"] = weakref.ref(removed), weakref.ref(kept)
+        sock.on("data", removed.on_data)
+
+        def swap(chunk):
+            sock.remove_listener("data", removed.on_data)
+            sock.on("data", kept.on_data)
+
+        sock.once("data", swap)
+        sock.on("end", lambda: (sock.end(), server.close()))
+
+    server, port = listen_server(on_connection)
+    client = net.connect(port, HOST)
+    client.on("connect", lambda: client.write(b"a" * 1000))
+    net.set_timeout(lambda: client.end(b"b" * 1000), 50)  # after the swap
+    run_loop()
+    assert refs["removed_alive_while_open"] is False
+    gc.collect()
+    assert refs["kept"]() is None
+
+
+def test_a_data_listener_is_released_when_the_loop_closes_under_its_socket():
+    # Loop.close() frees handles whose listeners Python never took back.
+    refs = {}
+
+    class Sink:
+        def on_data(self, chunk):
+            net.get_loop().stop()  # the sockets stay open, listening
+
+    def on_connection(sock):
+        sink = Sink()
+        refs["sink"] = weakref.ref(sink)
+        sock.on("data", sink.on_data)
+
+    server, port = listen_server(on_connection)
+    client = net.connect(port, HOST)
+    client.on("connect", lambda: client.write(b"ping"))
+    run_loop()
+    assert refs["sink"]() is not None  # the open socket's listener
+    net.get_loop().close()
+    del server, client
+    gc.collect()
+    assert refs["sink"]() is None
 
 
 def test_server_close_inside_connection_keeps_that_connection():

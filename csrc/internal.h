@@ -1,0 +1,77 @@
+/* The C layer's own structures, shared by its files (not part of the Python API:
+ * pyuv_net.h keeps them opaque). */
+#ifndef PYUV_NET_INTERNAL_H
+#define PYUV_NET_INTERNAL_H
+#include <uv.h>
+#include "pyuv_net.h"
+
+/* Reads land in the loop's slab, one after the other, and are handed to Python in
+ * batches: one call per loop iteration (or whenever the slab or the event list is
+ * nearly full, or before any other call into Python, so events keep libuv's order).
+ * A read gets PN_READ_MIN bytes of room (libuv's and Node's 64 KiB), doubled up to
+ * PN_READ_MAX each time a read fills it (big messages and streams: fewer reads, fewer
+ * calls), and back to PN_READ_MIN when reading stops, so a stream that pauses takes in
+ * at most one 64 KiB read after it resumes, as Node's. The slab is flushed before less
+ * than PN_READ_MAX is left. */
+#define PN_READ_MIN (64 * 1024)
+#define PN_SLAB_SIZE (4 * PN_READ_MAX)
+
+struct pn_loop_s {
+    uv_loop_t uv;
+    uv_thread_t owner;  /* the thread whose handles these are (see PN_EWRONGTHREAD) */
+    uv_check_t flush_check;
+    size_t slab_used;
+    int nreads;
+    int flushing;       /* Python is taking the batch: reads meanwhile go direct */
+    /* CPython (accel.c): the Python loop's tick queue and a weak reference to the
+     * loop, set by pn_loop_accelerate; NULL where reads go through pn_py_reads. */
+    void *py_ticks;
+    void *py_loop_ref;
+    pn_handle_t *read_handles[PN_MAX_READS]; /* whose each gathered read is */
+    int reads[PN_MAX_READS * 3]; /* (slot, offset, nread) per read, in order */
+    char slab[PN_SLAB_SIZE];
+};
+
+struct pn_handle_s {
+    union {
+        uv_handle_t handle;
+        uv_stream_t stream;
+        uv_tcp_t tcp;
+        uv_pipe_t pipe;
+        uv_timer_t timer;
+        uv_check_t check;
+        uv_idle_t idle;
+        uv_async_t async;
+        uv_poll_t poll;
+    } u;
+    pn_loop_t *loop;
+    int id;
+    int kind;
+    int open_parts; /* libuv handles of ours not yet closed (main + idle timer) */
+    uv_connect_t connect_req;
+    uv_shutdown_t shutdown_req;
+    /* socket.setTimeout(): an unref'd timer, pushed back by every read and write. */
+    int idle_timer_init;
+    uv_timer_t idle_timer;
+    uint64_t timeout_ms;
+    uint64_t last_active;
+    uint64_t bytes_read;
+    uint64_t bytes_written;
+    /* source.pipe(destination) done in C: reads of the source are written to the
+     * destination without entering Python; the source stops reading while the
+     * destination has pipe_hwm bytes or more queued. Both links are cleared when
+     * either handle closes. */
+    pn_handle_t *pipe_dst;
+    pn_handle_t *pipe_src;
+    size_t pipe_hwm;
+    int pipe_paused;
+    size_t read_size; /* room for the next read, PN_READ_MIN..PN_READ_MAX (0: MIN) */
+    void *py_listener; /* CPython: the single 'data' listener, a strong reference (accel.c) */
+};
+
+/* accel.c (CPython only): reads handed to their streams' 'data' listeners from C. */
+void pn_accel_deliver(pn_loop_t *loop);
+void pn_accel_handle_free(pn_handle_t *h);
+void pn_accel_loop_free(pn_loop_t *loop);
+
+#endif
