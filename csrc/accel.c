@@ -10,6 +10,13 @@
  * order. PyPy has no such C API: there this file compiles to stubs and reads take
  * the pure cffi path. */
 #include <Python.h>
+#ifndef Py_T_OBJECT_EX /* before 3.12 */
+#include <structmember.h>
+#define Py_T_OBJECT_EX T_OBJECT_EX
+#define Py_READONLY READONLY
+#endif
+
+#include <string.h>
 
 #include "internal.h"
 #include "py_callbacks.h"
@@ -143,6 +150,107 @@ void pn_accel_loop_free(pn_loop_t *loop) {
     PyGILState_Release(gil);
 }
 
+/* ---- Stream.write in C ------------------------------------------------------------
+ *
+ * The fast path of pyuv_net/_stream.py's Stream.write, which stays the implementation
+ * of everything else:
+ *     if self._write_fast and type(data) is bytes and encoding is None and callback is None:
+ * with `_write_fast` holding the handle's address (an int) while writing straight to
+ * libuv is allowed, False otherwise. The slots are read at their offsets, found once
+ * in the class's member descriptors, so an echo's write is one C call. */
+
+static PyObject *write_impl, *str_dispatched;
+static Py_ssize_t off_write_fast, off_wlen, off_whwm, off_need_drain;
+
+static PyObject **slot_at(PyObject *self, Py_ssize_t offset) {
+    return (PyObject **)((char *)self + offset);
+}
+
+static PyObject *call_impl(PyObject *self, PyObject *const *args, Py_ssize_t nargs, PyObject *kwnames) {
+    PyObject *small[8];
+    Py_ssize_t total = nargs + (kwnames != NULL ? PyTuple_GET_SIZE(kwnames) : 0);
+    PyObject **stack = total < 8 ? small : PyMem_Malloc(sizeof(PyObject *) * (size_t)(total + 1));
+    if (stack == NULL)
+        return PyErr_NoMemory();
+    stack[0] = self;
+    memcpy(stack + 1, args, sizeof(PyObject *) * (size_t)total);
+    PyObject *r = PyObject_Vectorcall(write_impl, stack, (size_t)nargs + 1, kwnames);
+    if (stack != small)
+        PyMem_Free(stack);
+    return r;
+}
+
+static PyObject *stream_write(PyObject *self, PyObject *const *args, Py_ssize_t nargs, PyObject *kwnames) {
+    PyObject *fast = *slot_at(self, off_write_fast);
+    if (nargs != 1 || kwnames != NULL || fast == NULL || !PyLong_CheckExact(fast) || !PyBytes_CheckExact(args[0]))
+        return call_impl(self, args, nargs, kwnames);
+    pn_handle_t *h = PyLong_AsVoidPtr(fast);
+    if (h == NULL)
+        return NULL;
+    Py_ssize_t n = PyBytes_GET_SIZE(args[0]);
+    ssize_t queued = pn_write(h, PyBytes_AS_STRING(args[0]), (size_t)n);
+    if (queued != 0) { /* queued in libuv, failed, or the wrong thread: Python accounts */
+        PyObject *stack[4] = {self, PyLong_FromSsize_t(n), PyLong_FromSsize_t(queued), Py_None};
+        PyObject *r = stack[1] && stack[2] ? PyObject_VectorcallMethod(str_dispatched, stack, 4, NULL) : NULL;
+        Py_XDECREF(stack[1]);
+        Py_XDECREF(stack[2]);
+        return r;
+    }
+    /* As node 20, the answer is computed after the write: a chunk the kernel took at
+     * once does not count against the high-water mark (nothing buffered is below any
+     * mark, 0 included). */
+    PyObject *wlen = *slot_at(self, off_wlen), *whwm = *slot_at(self, off_whwm);
+    int below = wlen != NULL && whwm != NULL ? PyObject_RichCompareBool(wlen, whwm, Py_LT) : -1;
+    if (below == 0)
+        below = PyObject_Not(wlen);
+    if (below < 0) {
+        if (!PyErr_Occurred())
+            PyErr_SetString(PyExc_AttributeError, "_wlen");
+        return NULL;
+    }
+    if (below)
+        Py_RETURN_TRUE;
+    Py_INCREF(Py_True);
+    Py_XSETREF(*slot_at(self, off_need_drain), Py_True);
+    Py_RETURN_FALSE;
+}
+
+static PyMethodDef write_def = {
+    "write", (PyCFunction)(void (*)(void))stream_write, METH_FASTCALL | METH_KEYWORDS,
+    "write($self, /, data, encoding=None, callback=None)\n--\n\n"
+    "Writes `data` (bytes-like or str); False when the buffer is at or over the\n"
+    "high-water mark ('drain' follows once it empties)."};
+
+/* The offset of a __slots__ member of `type`, or -1. */
+static Py_ssize_t slot_offset(PyTypeObject *type, const char *name) {
+    PyObject *d = PyDict_GetItemString(type->tp_dict, name);
+    if (d == NULL || !Py_IS_TYPE(d, &PyMemberDescr_Type))
+        return -1;
+    PyMemberDef *m = ((PyMemberDescrObject *)d)->d_member;
+    return m->type == Py_T_OBJECT_EX && !(m->flags & Py_READONLY) ? m->offset : -1;
+}
+
+int pn_accel_install_write(uintptr_t cls, uintptr_t impl) {
+    PyTypeObject *type = (PyTypeObject *)cls;
+    off_write_fast = slot_offset(type, "_write_fast");
+    off_wlen = slot_offset(type, "_wlen");
+    off_whwm = slot_offset(type, "_whwm");
+    off_need_drain = slot_offset(type, "_need_drain");
+    str_dispatched = str_dispatched != NULL ? str_dispatched : PyUnicode_InternFromString("_dispatched");
+    if (off_write_fast < 0 || off_wlen < 0 || off_whwm < 0 || off_need_drain < 0 || str_dispatched == NULL)
+        return UV_EINVAL;
+    Py_INCREF((PyObject *)impl); /* before the class lets go of it */
+    Py_XSETREF(write_impl, (PyObject *)impl);
+    PyObject *descr = PyDescr_NewMethod(type, &write_def);
+    if (descr == NULL || PyObject_SetAttrString((PyObject *)type, "write", descr) < 0) {
+        Py_XDECREF(descr);
+        PyErr_Clear();
+        return UV_ENOMEM;
+    }
+    Py_DECREF(descr);
+    return 0;
+}
+
 #else /* PyPy: reads go through pn_py_reads */
 
 int pn_accel_available(void) { return 0; }
@@ -151,5 +259,6 @@ void pn_handle_set_listener(pn_handle_t *h, uintptr_t listener) {}
 void pn_accel_deliver(pn_loop_t *loop) {}
 void pn_accel_handle_free(pn_handle_t *h) {}
 void pn_accel_loop_free(pn_loop_t *loop) {}
+int pn_accel_install_write(uintptr_t cls, uintptr_t impl) { return UV_ENOSYS; }
 
 #endif

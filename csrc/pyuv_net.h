@@ -79,6 +79,9 @@ int *pn_loop_reads(pn_loop_t *loop);
 int pn_accel_available(void);
 int pn_loop_accelerate(pn_loop_t *loop, uintptr_t ticks, uintptr_t loop_ref);
 void pn_handle_set_listener(pn_handle_t *h, uintptr_t listener);
+/* Replaces cls.write (pyuv_net's Stream) with a C method doing its fast path and
+ * calling `impl` (the Python write) for everything else; see accel.c. */
+int pn_accel_install_write(uintptr_t cls, uintptr_t impl);
 
 /* Embedding in another event loop (csrc/backend.c): the descriptor to watch for
  * readability (-1 where there is none, as on Windows), and how long the embedder may

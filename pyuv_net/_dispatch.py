@@ -15,6 +15,7 @@ from __future__ import annotations
 import threading
 from typing import Any, List, Optional, Tuple
 
+from ._errors import state_error
 from ._uv import ffi, lib
 
 _objects: List[Any] = []
@@ -55,6 +56,8 @@ class Ignored:
 
 def open_handle(owner: Any, loop: Any, kind: int) -> Tuple[Any, int]:
     """A new libuv handle of `kind` on `loop` whose callbacks go to `owner`."""
+    if loop._ptr is None:
+        raise state_error("ERR_LOOP_CLOSED", "the loop is closed")
     slot = register(owner)
     handle = lib.pn_handle_new(loop._ptr, kind, slot)
     if handle == ffi.NULL:
@@ -174,7 +177,10 @@ def pn_py_closed(slot: int) -> None:
     obj = _objects[slot]
     release(slot)
     loop = obj._loop
-    if loop._closing:  # Loop.close(): free everything, call nobody
+    if loop._closing:  # Loop.close(): free everything, call nobody...
+        freed = getattr(obj, "_handle_freed", None)
+        if freed is not None:  # ...but tell the owner its handle is gone
+            freed()
         return
     try:
         obj._on_closed()

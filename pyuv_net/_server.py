@@ -132,6 +132,9 @@ class Server(EventEmitter):
         self._handle, self._slot = _dispatch.open_handle(self, self._loop, kind)
         self._kind = kind
 
+    def _handle_freed(self) -> None:  # by Loop.close()
+        self._handle = None
+
     def _drop_handle(self) -> None:
         if self._handle is not None:
             lib.pn_handle_close(self._handle)

@@ -19,7 +19,7 @@ from __future__ import annotations
 import errno
 import threading
 from collections import deque
-from typing import Any, Callable, Deque, List, Optional, Tuple
+from typing import Any, Callable, Deque, List, Optional, Tuple, Union
 
 from . import _dispatch
 from ._encoding import Decoder, encode, normalize_encoding
@@ -144,7 +144,7 @@ class Stream(EventEmitter):
     def _reset_state(self) -> None:
         """The state of a stream that was never opened (also reconnecting after destroy)."""
         self._read_fast: Any = None
-        self._write_fast = False
+        self._write_fast: Union[int, bool] = False  # see _update_write_fast
         self._flowing: Optional[bool] = None
         self._paused = False
         # The read buffer and the queue of writes in libuv are made when first needed:
@@ -197,6 +197,13 @@ class Stream(EventEmitter):
 
     def _new_handle(self, kind: int) -> None:
         self._attach(*_dispatch.open_handle(self, self._loop, kind))
+
+    def _handle_freed(self) -> None:
+        """Loop.close() freed the handle: from now on the stream acts as closed."""
+        self._handle = None
+        self._write_fast = False
+        self._read_fast = None  # C's reference went with the handle
+        self._reading = False
 
     def _attach(self, handle: Any, slot: int) -> None:
         self._handle = handle
@@ -529,8 +536,10 @@ class Stream(EventEmitter):
     # -- writing ----------------------------------------------------------------
 
     def _update_write_fast(self) -> None:
-        self._write_fast = (self._handle is not None and not self._connecting and not self._corked
-                            and not self._ending and not self._destroyed and not self._wbuf)
+        # The handle's address, which csrc/accel.c's write reads, or False.
+        fast = (self._handle is not None and not self._connecting and not self._corked
+                and not self._ending and not self._destroyed and not self._wbuf)
+        self._write_fast = int(ffi.cast("uintptr_t", self._handle)) if fast else False
 
     def write(self, data: Any, encoding: Any = None, callback: _Callback = None) -> bool:
         """Writes `data` (bytes-like or str); False when the buffer is at or over the
@@ -541,8 +550,9 @@ class Stream(EventEmitter):
             queued = _pn_write(self._handle, data, n)
             if queued == 0:
                 # As node 20, the answer is computed after the write: a chunk the
-                # kernel took at once does not count against the high-water mark.
-                if self._wlen < self._whwm:
+                # kernel took at once does not count against the high-water mark
+                # (nothing buffered is below any mark, 0 included).
+                if self._wlen < self._whwm or not self._wlen:
                     return True
                 self._need_drain = True
                 return False
@@ -978,3 +988,7 @@ class Stream(EventEmitter):
     def __exit__(self, *exc: Any) -> None:
         self.destroy()
 
+
+# CPython: write()'s fast path as a C method (csrc/accel.c); the Python write above
+# stays what it calls for everything else.
+WRITE_IN_C = _ACCEL and lib.pn_accel_install_write(id(Stream), id(Stream.write)) == 0

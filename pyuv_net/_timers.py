@@ -66,6 +66,9 @@ class Timer:
     def _on_closed(self) -> None:
         pass
 
+    def _handle_freed(self) -> None:  # by Loop.close()
+        self._handle = None
+
     def ref(self) -> "Timer":
         self._ref = True
         if self._handle is not None:

@@ -161,6 +161,39 @@ def test_loop_close_closes_its_handles_and_is_idempotent():
 
 
 @pytest.mark.timeout(10)
+def test_handles_used_after_their_loop_closed_touch_no_freed_memory():
+    # Loop.close() frees every handle; the Python objects live on. Using them must not
+    # reach freed memory (make asan would abort): they act as closed.
+    own = net.Loop()
+    accepted = []
+    server = net.create_server(accepted.append, loop=own)
+    server.listen(0, HOST)
+    client = net.connect(server.address()["port"], HOST, loop=own)
+    timer = net.set_timeout(lambda: None, 10000, loop=own)
+    while not accepted or client.connecting:
+        own.run("once")
+    client.on("data", lambda chunk: None)
+    own.close()
+    errors = []
+    for sock in (client, accepted[0]):
+        sock.on("error", errors.append)
+        sock.set_no_delay(True)
+        sock.set_keep_alive(True, 1000)
+        sock.set_timeout(1000)
+        sock.pause()
+        sock.resume()
+        sock.write(b"after close")
+        sock.remove_all_listeners("data")
+        sock.destroy()
+    server.close(lambda err=None: errors.append(err))
+    net.clear_timeout(timer)
+    assert client.destroyed and accepted[0].destroyed
+    with pytest.raises(RuntimeError) as info:  # a new handle on a closed loop
+        net.connect(1, HOST, loop=own)
+    assert errcode(info.value) == "ERR_LOOP_CLOSED"
+
+
+@pytest.mark.timeout(10)
 def test_run_inside_a_callback_is_refused():
     errors = []
 

@@ -447,6 +447,40 @@ def test_write_snapshots_bytearray_while_connecting_and_connected():
     assert data == b"first;second;" + b"z" * 4 * 1024 * 1024
 
 
+def test_connected_write_the_kernel_takes_at_once_is_true_even_at_high_water_mark_0():
+    # node 20, connected, highWaterMark 0|1|4: write(1 byte) -> true, writableLength 0,
+    # writableNeedDrain false; write(10 bytes) -> the same; no 'drain'
+    received = []
+    results = {}
+    server, port = listen_server(lambda sock: sock.on("data", received.append))
+    clients = []
+    for hwm in (0, 1, 4):
+        c = net.connect({"port": port, "host": HOST, "high_water_mark": hwm})
+        clients.append(c)
+
+        def on_connect(c=c, hwm=hwm):
+            results[hwm] = [c.write(b"x"), c.writable_length, c.writable_need_drain,
+                            c.write(b"0123456789"), c.writable_length, c.writable_need_drain]
+            c.on("drain", lambda: results.setdefault("drain", hwm))
+            c.end()
+            if len(results) == 3:
+                server.close()
+
+        c.on("connect", on_connect)
+    run_loop()
+    assert results == {hwm: [True, 0, False, True, 0, False] for hwm in (0, 1, 4)}
+    assert len(b"".join(received)) == 3 * 11
+
+
+def test_write_is_compiled_on_cpython():
+    # The suite tests the write users get: on CPython the fast path is C
+    # (csrc/accel.c), elsewhere the Python method.
+    import platform
+    kind = type(net.Socket.__dict__.get("write") or net.Socket.write).__name__
+    expected = "method_descriptor" if platform.python_implementation() == "CPython" else "function"
+    assert kind == expected
+
+
 def test_write_returns_false_at_high_water_mark_then_drain():
     # node: new Socket({highWaterMark: 1024}) while connecting: write(1023) -> true,
     # write(1) -> false (writableLength 1024), then 'drain' with writableLength 0
