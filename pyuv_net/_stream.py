@@ -241,6 +241,8 @@ class Stream(EventEmitter):
                 lib.pn_read_stop(self._handle)
 
     def _set_read_fast(self, fast: Any) -> None:
+        if fast is self._read_fast:
+            return
         self._read_fast = fast
         if _ACCEL and self._handle is not None:
             _set_listener(self._handle, 0 if fast is None else id(fast))
