@@ -133,6 +133,16 @@ void pn_accel_deliver(pn_loop_t *loop) {
     PyGILState_Release(gil);
 }
 
+/* A queued write's bytes object: held from Python (the GIL is ours), released from
+ * its write callback (inside the loop, where the GIL may not be). */
+void pn_accel_hold(void *owner) { Py_INCREF((PyObject *)owner); }
+
+void pn_accel_release(void *owner) {
+    PyGILState_STATE gil = PyGILState_Ensure();
+    Py_DECREF((PyObject *)owner);
+    PyGILState_Release(gil);
+}
+
 void pn_accel_handle_free(pn_handle_t *h) {
     if (h->py_listener == NULL)
         return;
@@ -188,7 +198,7 @@ static PyObject *stream_write(PyObject *self, PyObject *const *args, Py_ssize_t 
     if (h == NULL)
         return NULL;
     Py_ssize_t n = PyBytes_GET_SIZE(args[0]);
-    ssize_t queued = pn_write(h, PyBytes_AS_STRING(args[0]), (size_t)n);
+    ssize_t queued = pn_write_owned(h, PyBytes_AS_STRING(args[0]), (size_t)n, args[0]);
     if (queued != 0) { /* queued in libuv, failed, or the wrong thread: Python accounts */
         PyObject *stack[4] = {self, PyLong_FromSsize_t(n), PyLong_FromSsize_t(queued), Py_None};
         PyObject *r = stack[1] && stack[2] ? PyObject_VectorcallMethod(str_dispatched, stack, 4, NULL) : NULL;
@@ -258,6 +268,8 @@ int pn_loop_accelerate(pn_loop_t *loop, uintptr_t ticks, uintptr_t loop_ref) { r
 void pn_handle_set_listener(pn_handle_t *h, uintptr_t listener) {}
 void pn_accel_deliver(pn_loop_t *loop) {}
 void pn_accel_handle_free(pn_handle_t *h) {}
+void pn_accel_hold(void *owner) {}
+void pn_accel_release(void *owner) {}
 void pn_accel_loop_free(pn_loop_t *loop) {}
 int pn_accel_install_write(uintptr_t cls, uintptr_t impl) { return UV_ENOSYS; }
 

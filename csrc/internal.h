@@ -69,7 +69,18 @@ struct pn_handle_s {
     void *py_listener; /* CPython: the single 'data' listener, a strong reference (accel.c) */
 };
 
-/* accel.c (CPython only): reads handed to their streams' 'data' listeners from C. */
+/* A queued write tail at least this long keeps its bytes object alive rather than
+ * being copied (CPython's C write: pn_write_owned). */
+#define PN_KEEP_MIN (16 * 1024)
+
+/* pn_write, for a caller that owns an immutable buffer (a bytes object) which may be
+ * kept alive (pn_accel_hold/release) instead of copying a big tail. */
+ssize_t pn_write_owned(pn_handle_t *h, const char *data, size_t len, void *owner);
+
+/* accel.c (CPython only): reads handed to their streams' 'data' listeners from C;
+ * references to the bytes objects of queued writes. */
+void pn_accel_hold(void *owner);
+void pn_accel_release(void *owner);
 void pn_accel_deliver(pn_loop_t *loop);
 void pn_accel_handle_free(pn_handle_t *h);
 void pn_accel_loop_free(pn_loop_t *loop);

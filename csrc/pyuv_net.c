@@ -24,6 +24,7 @@ typedef struct {
     pn_handle_t *h;
     uv_buf_t buf;
     int from_pipe; /* written by a C pipe: Python does not know of it */
+    void *owner;   /* CPython: the bytes object buf points into, instead of data */
     char data[1];
 } pn_write_req_t;
 
@@ -325,7 +326,8 @@ static inline int in_slab(pn_loop_t *loop, const char *p) {
     return p >= loop->slab && p < loop->slab + PN_SLAB_SIZE;
 }
 
-static ssize_t write_bufs(pn_handle_t *h, const uv_buf_t *bufs, int n, size_t total, int from_pipe);
+static ssize_t write_bufs(pn_handle_t *h, const uv_buf_t *bufs, int n, size_t total, int from_pipe,
+                          void *owner);
 
 /* The C pipe's half of a read: write it on, and stop reading while the destination
  * is full. Returns 0 when done, or -1 to hand the bytes to Python instead (then the
@@ -333,7 +335,7 @@ static ssize_t write_bufs(pn_handle_t *h, const uv_buf_t *bufs, int n, size_t to
 static int pipe_read(pn_handle_t *h, ssize_t nread, const uv_buf_t *buf) {
     pn_handle_t *d = h->pipe_dst;
     uv_buf_t b = uv_buf_init(buf->base, (unsigned int)nread);
-    if (write_bufs(d, &b, 1, (size_t)nread, 1) < 0) {
+    if (write_bufs(d, &b, 1, (size_t)nread, 1, NULL) < 0) {
         pipe_unlink_both(h);
         return -1;
     }
@@ -402,6 +404,8 @@ static void on_written(uv_write_t *req, int status) {
     pn_write_req_t *w = (pn_write_req_t *)req;
     pn_handle_t *h = w->h;
     int from_pipe = w->from_pipe;
+    if (w->owner != NULL)
+        pn_accel_release(w->owner);
     free(w);
     if (status == 0)
         touch(h);
@@ -416,13 +420,30 @@ static void on_written(uv_write_t *req, int status) {
     }
 }
 
-/* Queues bytes [skip, total) of bufs as one write request holding its own copy. */
+/* Queues bytes [skip, total) of bufs as one write request holding its own copy, or,
+ * for a big tail of one buffer whose owner (an immutable bytes object) can be kept
+ * alive instead, a reference to it: no copy. */
 static ssize_t queue_tail(pn_handle_t *h, const uv_buf_t *bufs, int n, size_t skip, size_t total,
-                          int from_pipe) {
+                          int from_pipe, void *owner) {
     size_t len = total - skip;
-    pn_write_req_t *w = malloc(offsetof(pn_write_req_t, data) + len);
+    int keep = owner != NULL && n == 1 && len >= PN_KEEP_MIN;
+    pn_write_req_t *w = malloc(offsetof(pn_write_req_t, data) + (keep ? 0 : len));
     if (w == NULL)
         return UV_ENOMEM;
+    w->owner = NULL;
+    if (keep) {
+        w->h = h;
+        w->from_pipe = from_pipe;
+        w->buf = uv_buf_init(bufs[0].base + skip, (unsigned int)len);
+        int r = uv_write(&w->req, &h->u.stream, &w->buf, 1, on_written);
+        if (r != 0) {
+            free(w);
+            return r;
+        }
+        w->owner = owner;
+        pn_accel_hold(owner);
+        return (ssize_t)len;
+    }
     char *p = w->data;
     for (int i = 0; i < n; i++) {
         size_t blen = bufs[i].len;
@@ -447,7 +468,8 @@ static ssize_t queue_tail(pn_handle_t *h, const uv_buf_t *bufs, int n, size_t sk
 
 /* Sends what the kernel takes now and queues the rest. Returns the number of bytes
  * queued (0: all sent, and pn_py_written will not be called), or a libuv error. */
-static ssize_t write_bufs(pn_handle_t *h, const uv_buf_t *bufs, int n, size_t total, int from_pipe) {
+static ssize_t write_bufs(pn_handle_t *h, const uv_buf_t *bufs, int n, size_t total, int from_pipe,
+                          void *owner) {
     size_t done = 0;
     h->bytes_written += total;
     touch(h);
@@ -463,14 +485,21 @@ static ssize_t write_bufs(pn_handle_t *h, const uv_buf_t *bufs, int n, size_t to
             return r;
         }
     }
-    return queue_tail(h, bufs, n, done, total, from_pipe);
+    return queue_tail(h, bufs, n, done, total, from_pipe, owner);
 }
 
 ssize_t pn_write(pn_handle_t *h, const char *data, size_t len) {
     if (!uv_thread_equal(&(uv_thread_t){uv_thread_self()}, &h->loop->owner))
         return PN_EWRONGTHREAD;
     uv_buf_t b = uv_buf_init((char *)data, (unsigned int)len);
-    return write_bufs(h, &b, 1, len, 0);
+    return write_bufs(h, &b, 1, len, 0, NULL);
+}
+
+ssize_t pn_write_owned(pn_handle_t *h, const char *data, size_t len, void *owner) {
+    if (!uv_thread_equal(&(uv_thread_t){uv_thread_self()}, &h->loop->owner))
+        return PN_EWRONGTHREAD;
+    uv_buf_t b = uv_buf_init((char *)data, (unsigned int)len);
+    return write_bufs(h, &b, 1, len, 0, owner);
 }
 
 ssize_t pn_writev(pn_handle_t *h, const char *const *bufs, const size_t *lens, int n) {
@@ -485,7 +514,7 @@ ssize_t pn_writev(pn_handle_t *h, const char *const *bufs, const size_t *lens, i
         b[i] = uv_buf_init((char *)bufs[i], (unsigned int)lens[i]);
         total += lens[i];
     }
-    ssize_t r = write_bufs(h, b, n, total, 0);
+    ssize_t r = write_bufs(h, b, n, total, 0, NULL);
     if (b != small)
         free(b);
     return r;

@@ -472,6 +472,29 @@ def test_connected_write_the_kernel_takes_at_once_is_true_even_at_high_water_mar
     assert len(b"".join(received)) == 3 * 11
 
 
+def test_a_big_queued_bytes_write_arrives_whole_and_is_let_go_after():
+    # On CPython a queued tail of a bytes chunk is sent from the object itself, kept
+    # alive by the write: every byte must arrive and the reference must go afterwards.
+    import sys
+    received = []
+    payload = bytes(random.Random(7).getrandbits(8) for _ in range(256)) * 16384  # 4 MiB
+    counts = {}
+    server, port = listen_server(lambda sock: (sock.on("data", received.append),
+                                               sock.on("end", lambda: (sock.end(), server.close()))))
+    c = net.connect(port, HOST)
+
+    def on_connect():
+        before = sys.getrefcount(payload) if hasattr(sys, "getrefcount") else 0
+        assert c.write(payload) is False  # far over the high-water mark: queued
+        counts["during"] = (sys.getrefcount(payload) if hasattr(sys, "getrefcount") else 1) - before
+        c.end(lambda err=None: counts.setdefault("after", (sys.getrefcount(payload) if hasattr(sys, "getrefcount") else 0) - before))
+
+    c.on("connect", on_connect)
+    run_loop()
+    assert b"".join(received) == payload
+    assert counts["after"] == 0 and counts["during"] == 1  # held while queued (CPython)
+
+
 def test_write_is_compiled_on_cpython():
     # The suite tests the write users get: on CPython the fast path is C
     # (csrc/accel.c), elsewhere the Python method.
