@@ -1,7 +1,8 @@
 """Instructions and allocations per request, counted by callgrind (not timed).
 
 Each server runs under `valgrind --tool=callgrind` twice while the load generator does
-ping-pong on 10 connections (1 KiB messages, or --size), once for a short and once for a longer load; the
+ping-pong on 10 connections (1 KiB messages, or --size; or, with --mode connect, 10
+workers connecting, echoing 64 bytes and closing: the cost is then per connection), once for a short and once for a longer load; the
 difference between the two runs, divided by the difference in requests, is the cost of
 one request with start-up and shut-down cancelled out. Instruction counts do not depend
 on what else the machine is doing, so this is the figure to watch when changing the hot
@@ -83,7 +84,7 @@ def parse(path):
     return cost, calls
 
 
-def one(server, seconds, outdir, tag, size=1024):
+def one(server, seconds, outdir, tag, size=1024, mode="pingpong"):
     out = os.path.join(outdir, "%s.%s.out" % (server.key, tag))
     argv = ["valgrind", "--tool=callgrind", "--callgrind-out-file=" + out] + server.argv
     proc = subprocess.Popen(argv, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
@@ -93,7 +94,7 @@ def one(server, seconds, outdir, tag, size=1024):
         if not line.startswith("LISTENING"):
             raise RuntimeError("%s did not start under valgrind" % server.key)
         port = int(line.split()[1])
-        lg = subprocess.run([os.path.join(bench.BIN, "loadgen"), "--mode", "pingpong",
+        lg = subprocess.run([os.path.join(bench.BIN, "loadgen"), "--mode", mode,
                              "--port", str(port), "--conns", "10", "--size", str(size),
                              "--seconds", str(seconds), "--warmup", "0"],
                             capture_output=True, text=True, timeout=seconds + 60)
@@ -108,7 +109,7 @@ def one(server, seconds, outdir, tag, size=1024):
     if result.get("errors"):
         raise RuntimeError("%s: %d echo errors" % (server.key, result["errors"]))
     cost, calls = parse(out)
-    return result["requests"], cost, calls
+    return result["requests" if mode == "pingpong" else "connections"], cost, calls
 
 
 def main():
@@ -118,6 +119,8 @@ def main():
     ap.add_argument("--short", type=float, default=3.0, help="seconds of load, first run")
     ap.add_argument("--long", type=float, default=9.0, help="seconds of load, second run")
     ap.add_argument("--size", type=int, default=1024, help="ping-pong message size (bytes)")
+    ap.add_argument("--mode", choices=("pingpong", "connect"), default="pingpong",
+                    help="connect: per connection (connect, 64-byte echo, close) instead")
     args = ap.parse_args()
     if not shutil.which("valgrind"):
         sys.exit("count: valgrind is not installed (apt-get install valgrind)")
@@ -137,8 +140,8 @@ def main():
             if reason:
                 print("| %s | n/a: %s |" % (server.title, reason))
                 continue
-            n1, cost1, calls1 = one(server, args.short, outdir, "short", args.size)
-            n2, cost2, calls2 = one(server, args.long, outdir, "long", args.size)
+            n1, cost1, calls1 = one(server, args.short, outdir, "short", args.size, args.mode)
+            n2, cost2, calls2 = one(server, args.long, outdir, "long", args.size, args.mode)
             requests = n2 - n1
             if requests <= 0:
                 print("| %s | n/a: no more requests in the longer run |" % server.title)

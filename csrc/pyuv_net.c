@@ -25,7 +25,7 @@ typedef struct {
     uv_buf_t buf;
     int from_pipe; /* written by a C pipe: Python does not know of it */
     void *owner;   /* CPython: the bytes object buf points into, instead of data */
-    char data[1];
+    char data[];
 } pn_write_req_t;
 
 typedef struct {
@@ -427,7 +427,7 @@ static ssize_t queue_tail(pn_handle_t *h, const uv_buf_t *bufs, int n, size_t sk
                           int from_pipe, void *owner) {
     size_t len = total - skip;
     int keep = owner != NULL && n == 1 && len >= PN_KEEP_MIN;
-    pn_write_req_t *w = malloc(offsetof(pn_write_req_t, data) + (keep ? 0 : len));
+    pn_write_req_t *w = malloc(sizeof(pn_write_req_t) + (keep ? 0 : len));
     if (w == NULL)
         return UV_ENOMEM;
     w->owner = NULL;
