@@ -54,7 +54,8 @@ def parse(path):
     names = {"ob": {}, "fn": {}}
     cost = collections.Counter()
     calls = collections.Counter()
-    ob = "?"
+    by_function = collections.Counter()
+    ob = fn = "?"
     pending_call = None  # the callee of a 'calls=' line; its next line is inclusive cost
     for line in open(path, errors="replace"):
         m = re.match(r"(c?ob|c?fn)=\((\d+)\)(?: (.*))?$", line.rstrip("\n"))
@@ -65,6 +66,8 @@ def parse(path):
                 table[num] = name
             if kind == "ob":
                 ob = table.get(num, "?")
+            elif kind == "fn":
+                fn = table.get(num, "?")
             elif kind == "cfn":
                 pending_call = table.get(num, "?")
             continue
@@ -81,6 +84,8 @@ def parse(path):
             parts = line.split()
             if len(parts) >= 2:
                 cost[group_of(ob)] += int(parts[1])
+                by_function[fn] += int(parts[1])
+    calls["by_function"] = by_function  # type: ignore[assignment]
     return cost, calls
 
 
@@ -119,6 +124,8 @@ def main():
     ap.add_argument("--short", type=float, default=3.0, help="seconds of load, first run")
     ap.add_argument("--long", type=float, default=9.0, help="seconds of load, second run")
     ap.add_argument("--size", type=int, default=1024, help="ping-pong message size (bytes)")
+    ap.add_argument("--top", type=int, default=0,
+                    help="also list the N functions costing the most per request")
     ap.add_argument("--mode", choices=("pingpong", "connect"), default="pingpong",
                     help="connect: per connection (connect, 64-byte echo, close) instead")
     args = ap.parse_args()
@@ -154,6 +161,11 @@ def main():
             print("| %s | %.0f | %s | %s | %.2f |" % (
                 server.title, sum(per.values()), " | ".join("%.0f" % per[c] for c in columns),
                 pyobjs, mallocs), flush=True)
+            if args.top:
+                fns = calls2["by_function"].copy()
+                fns.subtract(calls1["by_function"])
+                for name, n in fns.most_common(args.top):
+                    print("|   %s | %.0f |" % (name[:100], n / requests))
 
 
 if __name__ == "__main__":
