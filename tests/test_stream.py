@@ -450,26 +450,26 @@ def test_write_snapshots_bytearray_while_connecting_and_connected():
 def test_connected_write_the_kernel_takes_at_once_is_true_even_at_high_water_mark_0():
     # node 20, connected, highWaterMark 0|1|4: write(1 byte) -> true, writableLength 0,
     # writableNeedDrain false; write(10 bytes) -> the same; no 'drain'
-    received = []
+    received = {}
     results = {}
-    server, port = listen_server(lambda sock: sock.on("data", received.append))
-    clients = []
     for hwm in (0, 1, 4):
-        c = net.connect({"port": port, "host": HOST, "high_water_mark": hwm})
-        clients.append(c)
+        received[hwm] = []
+        pair = Pair(collecting_server(received[hwm]), client_options={"high_water_mark": hwm})
+        c = pair.client
+        pair.close_server_when_client_closes()
+        c.resume()
 
         def on_connect(c=c, hwm=hwm):
             results[hwm] = [c.write(b"x"), c.writable_length, c.writable_need_drain,
                             c.write(b"0123456789"), c.writable_length, c.writable_need_drain]
             c.on("drain", lambda: results.setdefault("drain", hwm))
             c.end()
-            if len(results) == 3:
-                server.close()
 
         c.on("connect", on_connect)
     run_loop()
     assert results == {hwm: [True, 0, False, True, 0, False] for hwm in (0, 1, 4)}
-    assert len(b"".join(received)) == 3 * 11
+    assert {hwm: b"".join(chunks) for hwm, chunks in received.items()} == {
+        hwm: b"x0123456789" for hwm in (0, 1, 4)}
 
 
 def test_a_big_queued_bytes_write_arrives_whole_and_is_let_go_after():
