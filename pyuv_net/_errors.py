@@ -63,6 +63,9 @@ def err_name(err: int) -> str:
     return ffi.string(lib.pn_err_name(err)).decode()
 
 
+UV_EOF = -4095  # libuv's end of stream, the same on every platform (uv/errno.h)
+
+
 def uv_error(err: int, syscall: str, address: Optional[str] = None,
              port: Optional[int] = None) -> OSError:
     """An OSError for libuv error `err` (negative), as Node's UVException."""

@@ -23,7 +23,7 @@ from typing import Any, Callable, Deque, List, Optional, Tuple, Union
 
 from . import _dispatch
 from ._encoding import Decoder, encode, normalize_encoding
-from ._errors import check_callable, describe, err_name, state_error, type_error, uv_error, value_error
+from ._errors import UV_EOF, check_callable, describe, err_name, state_error, type_error, uv_error, value_error
 from ._events import EventEmitter
 from ._loop import Loop
 from ._pipe_flow import connect_pipe
@@ -325,7 +325,7 @@ class Stream(EventEmitter):
 
     def _on_read_error(self, nread: int) -> None:
         self._reading = False
-        if err_name(nread) != "EOF":
+        if nread != UV_EOF:
             self.destroy(uv_error(nread, "read"))
             return
         self._r_ended = True

@@ -445,3 +445,9 @@ def test_wrong_time_errors_are_runtime_errors():
     server.close(results.append)
     run_loop()
     assert isinstance(results[0], RuntimeError) and results[0].code == "ERR_SERVER_NOT_RUNNING"
+
+
+def test_uv_eof_is_libuvs_end_of_stream():
+    # _stream compares read results with this constant instead of asking libuv each time
+    from pyuv_net._errors import UV_EOF, err_name
+    assert err_name(UV_EOF) == "EOF"
