@@ -27,7 +27,7 @@ change to the listeners of ``event`` (see its docstring).
 from __future__ import annotations
 
 import warnings
-from typing import Any, Callable, Dict, List, Set, TypeVar, overload
+from typing import Any, Callable, Dict, List, Optional, Set, TypeVar, overload
 
 __all__ = ['EventEmitter', 'MaxListenersExceededWarning']
 
@@ -123,10 +123,14 @@ class EventEmitter:
     #: Node's ``EventEmitter.defaultMaxListeners``; 0 means unlimited.
     default_max_listeners = 10
 
-    _warned: Set[Any]
+    _warned: Optional[Set[Any]]
 
     def __init__(self) -> None:
+        # Set here so the common paths never raise AttributeError (costly); a
+        # subclass that skips this gets them lazily, and None means "not set".
         self._events: Dict[Any, List[Callable[..., Any]]] = {}
+        self._max_listeners: Any = None
+        self._warned = None
 
     # ------------------------------------------------------------------ hook
     def _listeners_changed(self, event: Any) -> None:
@@ -164,10 +168,7 @@ class EventEmitter:
             new = [stored] + old if prepend else old + [stored]
             events[event] = new
             count = len(new)
-            try:
-                limit = self._max_listeners
-            except AttributeError:
-                limit = self.default_max_listeners
+            limit = self.get_max_listeners()
             if 0 < limit < count:
                 self._warn(event, count, limit)
         self._listeners_changed(event)
@@ -177,6 +178,8 @@ class EventEmitter:
         try:
             warned = self._warned
         except AttributeError:
+            warned = None
+        if warned is None:
             warned = self._warned = set()
         if event in warned:
             return
@@ -427,9 +430,10 @@ class EventEmitter:
     def get_max_listeners(self) -> Any:
         """The current limit (``default_max_listeners`` unless set)."""
         try:
-            return self._max_listeners
+            limit = self._max_listeners
         except AttributeError:
-            return self.default_max_listeners
+            limit = None
+        return self.default_max_listeners if limit is None else limit
 
     # ------------------------------------------------------- Node's names
     addListener = add_listener
