@@ -133,31 +133,34 @@ void pn_accel_deliver(pn_loop_t *loop) {
     PyGILState_Release(gil);
 }
 
-/* A queued write's bytes object: held from Python (the GIL is ours), released from
- * its write callback (inside the loop, where the GIL may not be). */
-void pn_accel_hold(void *owner) { Py_INCREF((PyObject *)owner); }
-
-void pn_accel_release(void *owner) {
+/* Drops the references at *first and *second (either may be NULL), from inside the
+ * loop, where the GIL may not be held. */
+static void drop_refs(void **first, void **second) {
     PyGILState_STATE gil = PyGILState_Ensure();
-    Py_DECREF((PyObject *)owner);
+    void **refs[2] = {first, second};
+    for (int i = 0; i < 2; i++) {
+        if (refs[i] != NULL) {
+            PyObject *obj = *refs[i];
+            *refs[i] = NULL;
+            Py_XDECREF(obj);
+        }
+    }
     PyGILState_Release(gil);
 }
 
+/* A queued write's bytes object: held from Python (the GIL is ours), released from
+ * its write callback. */
+void pn_accel_hold(void *owner) { Py_INCREF((PyObject *)owner); }
+void pn_accel_release(void *owner) { drop_refs(&owner, NULL); }
+
 void pn_accel_handle_free(pn_handle_t *h) {
-    if (h->py_listener == NULL)
-        return;
-    PyGILState_STATE gil = PyGILState_Ensure();
-    Py_CLEAR(h->py_listener);
-    PyGILState_Release(gil);
+    if (h->py_listener != NULL)
+        drop_refs(&h->py_listener, NULL);
 }
 
 void pn_accel_loop_free(pn_loop_t *loop) {
-    if (loop->py_ticks == NULL)
-        return;
-    PyGILState_STATE gil = PyGILState_Ensure();
-    Py_CLEAR(loop->py_ticks);
-    Py_CLEAR(loop->py_loop_ref);
-    PyGILState_Release(gil);
+    if (loop->py_ticks != NULL)
+        drop_refs(&loop->py_ticks, &loop->py_loop_ref);
 }
 
 /* ---- Stream.write in C ------------------------------------------------------------
