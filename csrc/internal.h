@@ -48,8 +48,6 @@ struct pn_handle_s {
     int id;
     int kind;
     int open_parts; /* libuv handles of ours not yet closed (main + idle timer) */
-    uv_connect_t connect_req;
-    uv_shutdown_t shutdown_req;
     /* socket.setTimeout(): an unref'd timer, pushed back by every read and write. */
     int idle_timer_init;
     uv_timer_t idle_timer;

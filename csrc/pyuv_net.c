@@ -551,13 +551,25 @@ static void pipe_unlink_both(pn_handle_t *h) {
 void pn_pipe_stop(pn_handle_t *src) { pipe_unlink_both(src); }
 
 
+/* Shutdown and connect requests are allocated when made and freed in their callback
+ * (which libuv always calls, with UV_ECANCELED if the handle closes first): an idle
+ * connection carries neither. */
 static void on_shutdown(uv_shutdown_t *req, int status) {
     pn_handle_t *h = req->handle->data;
+    free(req);
     before_python(h->loop);
     pn_py_shut(h->id, status);
 }
 
-int pn_shutdown(pn_handle_t *h) { return uv_shutdown(&h->shutdown_req, &h->u.stream, on_shutdown); }
+int pn_shutdown(pn_handle_t *h) {
+    uv_shutdown_t *req = malloc(sizeof(*req));
+    if (req == NULL)
+        return UV_ENOMEM;
+    int r = uv_shutdown(req, &h->u.stream, on_shutdown);
+    if (r != 0)
+        free(req);
+    return r;
+}
 
 static void on_connection(uv_stream_t *server, int status) {
     pn_handle_t *h = server->data;
@@ -581,6 +593,7 @@ static int parse_addr(const char *ip, int port, struct sockaddr_storage *ss) {
 
 static void on_connect(uv_connect_t *req, int status) {
     pn_handle_t *h = req->handle->data;
+    free(req); /* see on_shutdown */
     before_python(h->loop);
     pn_py_connected(h->id, status);
 }
@@ -634,7 +647,13 @@ int pn_tcp_connect(pn_handle_t *h, const char *ip, int port) {
     int r = parse_addr(ip, port, &ss);
     if (r != 0)
         return r;
-    return uv_tcp_connect(&h->connect_req, &h->u.tcp, (struct sockaddr *)&ss, on_connect);
+    uv_connect_t *req = malloc(sizeof(*req));
+    if (req == NULL)
+        return UV_ENOMEM;
+    r = uv_tcp_connect(req, &h->u.tcp, (struct sockaddr *)&ss, on_connect);
+    if (r != 0)
+        free(req);
+    return r;
 }
 
 int pn_tcp_open(pn_handle_t *h, int fd) { return uv_tcp_open(&h->u.tcp, (uv_os_sock_t)fd); }
@@ -692,7 +711,10 @@ int pn_pipe_connect(pn_handle_t *h, const char *path) {
      * 1.48 and later refuse it first with EINVAL. One answer whatever the libuv. */
     if (path[0] == '\0')
         return UV_ECONNREFUSED;
-    uv_pipe_connect(&h->connect_req, &h->u.pipe, path, on_connect);
+    uv_connect_t *req = malloc(sizeof(*req));
+    if (req == NULL)
+        return UV_ENOMEM;
+    uv_pipe_connect(req, &h->u.pipe, path, on_connect); /* errors come to on_connect */
     return 0;
 }
 
