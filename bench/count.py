@@ -2,7 +2,8 @@
 
 Each server runs under `valgrind --tool=callgrind` twice while the load generator does
 ping-pong on 10 connections (1 KiB messages, or --size; or, with --mode connect, 10
-workers connecting, echoing 64 bytes and closing: the cost is then per connection), once for a short and once for a longer load; the
+workers connecting, echoing 64 bytes and closing: the cost is then per connection; or,
+with --mode stream, 64 KiB chunks streamed on 4 connections: per MiB echoed), once for a short and once for a longer load; the
 difference between the two runs, divided by the difference in requests, is the cost of
 one request with start-up and shut-down cancelled out. Instruction counts do not depend
 on what else the machine is doing, so this is the figure to watch when changing the hot
@@ -99,9 +100,10 @@ def one(server, seconds, outdir, tag, size=1024, mode="pingpong"):
         if not line.startswith("LISTENING"):
             raise RuntimeError("%s did not start under valgrind" % server.key)
         port = int(line.split()[1])
-        lg = subprocess.run([os.path.join(bench.BIN, "loadgen"), "--mode", mode,
-                             "--port", str(port), "--conns", "10", "--size", str(size),
-                             "--seconds", str(seconds), "--warmup", "0"],
+        shape = (["--conns", "4", "--chunk", "65536"] if mode == "stream"
+                 else ["--conns", "10", "--size", str(size)])
+        lg = subprocess.run([os.path.join(bench.BIN, "loadgen"), "--mode", mode, "--port", str(port)]
+                            + shape + ["--seconds", str(seconds), "--warmup", "0"],
                             capture_output=True, text=True, timeout=seconds + 60)
         result = json.loads(lg.stdout.strip().splitlines()[-1])
     finally:
@@ -114,7 +116,9 @@ def one(server, seconds, outdir, tag, size=1024, mode="pingpong"):
     if result.get("errors"):
         raise RuntimeError("%s: %d echo errors" % (server.key, result["errors"]))
     cost, calls = parse(out)
-    return result["requests" if mode == "pingpong" else "connections"], cost, calls
+    units = {"pingpong": result["requests"], "connect": result["connections"],
+             "stream": result["bytes_rx"] / (1 << 20)}
+    return units[mode], cost, calls
 
 
 def main():
@@ -126,8 +130,9 @@ def main():
     ap.add_argument("--size", type=int, default=1024, help="ping-pong message size (bytes)")
     ap.add_argument("--top", type=int, default=0,
                     help="also list the N functions costing the most per request")
-    ap.add_argument("--mode", choices=("pingpong", "connect"), default="pingpong",
-                    help="connect: per connection (connect, 64-byte echo, close) instead")
+    ap.add_argument("--mode", choices=("pingpong", "connect", "stream"), default="pingpong",
+                    help="connect: per connection (connect, 64-byte echo, close); "
+                         "stream: per MiB echoed (64 KiB chunks, 4 connections)")
     args = ap.parse_args()
     if not shutil.which("valgrind"):
         sys.exit("count: valgrind is not installed (apt-get install valgrind)")
