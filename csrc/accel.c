@@ -1,6 +1,8 @@
-/* CPython's fast path for reads: each gathered read goes from C straight to its
+/* CPython's hot path in C. Reads: each gathered read goes from C straight to its
  * stream's single 'data' listener, so a read costs the listener's own call and the
- * bytes object it receives, and no Python code of ours runs in between.
+ * bytes object it receives, and no Python code of ours runs in between. Writes:
+ * Stream.write's fast path is a C method (below), and a big queued tail keeps its
+ * bytes object alive instead of being copied (pn_write_owned).
  *
  * What the Python dispatcher (pn_py_reads in pyuv_net/_dispatch.py) does per read is
  * done here in the same order: call the listener, drain the loop's tick queue if

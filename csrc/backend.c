@@ -9,11 +9,9 @@
  */
 #include <uv.h>
 
-#include "pyuv_net.h"
+#include "internal.h"
 
-/* pyuv_net.c's struct pn_loop_s begins with its uv_loop_t; a pointer to a struct is
- * a pointer to its first member. */
-static uv_loop_t *uv_of(pn_loop_t *loop) { return (uv_loop_t *)loop; }
+static uv_loop_t *uv_of(pn_loop_t *loop) { return &loop->uv; }
 
 int pn_loop_backend_fd(pn_loop_t *loop) { return uv_backend_fd(uv_of(loop)); }
 

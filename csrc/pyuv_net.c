@@ -430,39 +430,32 @@ static ssize_t queue_tail(pn_handle_t *h, const uv_buf_t *bufs, int n, size_t sk
     pn_write_req_t *w = malloc(sizeof(pn_write_req_t) + (keep ? 0 : len));
     if (w == NULL)
         return UV_ENOMEM;
-    w->owner = NULL;
-    if (keep) {
-        w->h = h;
-        w->from_pipe = from_pipe;
-        w->buf = uv_buf_init(bufs[0].base + skip, (unsigned int)len);
-        int r = uv_write(&w->req, &h->u.stream, &w->buf, 1, on_written);
-        if (r != 0) {
-            free(w);
-            return r;
-        }
-        w->owner = owner;
-        pn_accel_hold(owner);
-        return (ssize_t)len;
-    }
-    char *p = w->data;
-    for (int i = 0; i < n; i++) {
-        size_t blen = bufs[i].len;
-        if (skip >= blen) {
-            skip -= blen;
-            continue;
-        }
-        memcpy(p, bufs[i].base + skip, blen - skip);
-        p += blen - skip;
-        skip = 0;
-    }
     w->h = h;
     w->from_pipe = from_pipe;
-    w->buf = uv_buf_init(w->data, (unsigned int)len);
+    w->owner = keep ? owner : NULL;
+    if (keep) {
+        w->buf = uv_buf_init(bufs[0].base + skip, (unsigned int)len);
+    } else {
+        char *p = w->data;
+        for (int i = 0; i < n; i++) {
+            size_t blen = bufs[i].len;
+            if (skip >= blen) {
+                skip -= blen;
+                continue;
+            }
+            memcpy(p, bufs[i].base + skip, blen - skip);
+            p += blen - skip;
+            skip = 0;
+        }
+        w->buf = uv_buf_init(w->data, (unsigned int)len);
+    }
     int r = uv_write(&w->req, &h->u.stream, &w->buf, 1, on_written);
     if (r != 0) {
         free(w);
         return r;
     }
+    if (w->owner != NULL)
+        pn_accel_hold(w->owner);
     return (ssize_t)len;
 }
 
@@ -489,10 +482,7 @@ static ssize_t write_bufs(pn_handle_t *h, const uv_buf_t *bufs, int n, size_t to
 }
 
 ssize_t pn_write(pn_handle_t *h, const char *data, size_t len) {
-    if (!uv_thread_equal(&(uv_thread_t){uv_thread_self()}, &h->loop->owner))
-        return PN_EWRONGTHREAD;
-    uv_buf_t b = uv_buf_init((char *)data, (unsigned int)len);
-    return write_bufs(h, &b, 1, len, 0, NULL);
+    return pn_write_owned(h, data, len, NULL);
 }
 
 ssize_t pn_write_owned(pn_handle_t *h, const char *data, size_t len, void *owner) {

@@ -18,6 +18,10 @@ from typing import Any, List, Optional, Tuple
 from ._errors import state_error
 from ._uv import ffi, lib
 
+# CPython: reads reach streams' 'data' listeners from C and write() is a C method
+# (csrc/accel.c); elsewhere (PyPy) every read goes through pn_py_reads below.
+ACCEL = bool(lib.pn_accel_available())
+
 _objects: List[Any] = []
 _free_slots: List[int] = []
 
@@ -113,9 +117,9 @@ def pn_py_read(slot: int, nread: int, data: Any) -> None:
 
 @ffi.def_extern(onerror=_uncaught)
 def pn_py_reads(first: int, count: int) -> None:
-    """The hot path where csrc/accel.c is not (PyPy): the reads of one loop iteration,
-    in order, one Python call for all. Each is (slot, start, end) in the loop's list, the bytes being slab[start:end],
-    or (slot, error, -1). A stream destroyed by an earlier listener gets nothing more:
+    """The hot path where csrc/accel.c is not (PyPy): the reads of one loop
+    iteration, in order, one Python call for all. Each is (slot, start, end) in the
+    loop's list, the bytes being slab[start:end], or (slot, error, -1). A stream destroyed by an earlier listener gets nothing more:
     its slot belongs to a tombstone by then."""
     objects = _objects
     loop = objects[first]._loop

@@ -67,13 +67,13 @@ class Loop:
         if self._ptr == ffi.NULL:
             raise MemoryError("uv_loop_init failed")
         self._thread = _get_ident()
-        self._slab = ffi.buffer(lib.pn_loop_slab(self._ptr), lib.pn_slab_size())
-        reads = ffi.buffer(lib.pn_loop_reads(self._ptr), 3 * lib.PN_MAX_READS * ffi.sizeof("int"))
-        self._reads = memoryview(reads).cast("i")
         self._ticks: Deque[Tuple[Callable[..., Any], Tuple[Any, ...]]] = deque()
-        if lib.pn_accel_available():  # CPython: reads go to listeners from C (csrc/accel.c)
-            loop_ref = weakref.ref(self)  # alive until C holds its own reference
-            lib.pn_loop_accelerate(self._ptr, id(self._ticks), id(loop_ref))
+        loop_ref = weakref.ref(self)  # alive until C holds its own reference
+        if not (_dispatch.ACCEL and lib.pn_loop_accelerate(self._ptr, id(self._ticks), id(loop_ref)) == 0):
+            # Reads reach Python in batches (_dispatch.pn_py_reads), which reads these.
+            self._slab = ffi.buffer(lib.pn_loop_slab(self._ptr), lib.pn_slab_size())
+            reads = ffi.buffer(lib.pn_loop_reads(self._ptr), 3 * lib.PN_MAX_READS * ffi.sizeof("int"))
+            self._reads = memoryview(reads).cast("i")
         self._error: Optional[BaseException] = None
         self._running = False
         self._closing = False

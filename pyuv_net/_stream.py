@@ -35,9 +35,9 @@ __all__ = ["Stream", "DEFAULT_HIGH_WATER_MARK"]
 DEFAULT_HIGH_WATER_MARK = 16384
 _get_ident = threading.get_ident
 _pn_write = lib.pn_write
-# CPython: reads reach the single 'data' listener from C (csrc/accel.c), which holds
-# its own reference to the listener; `_read_fast` is then mirrored there.
-_ACCEL = bool(lib.pn_accel_available())
+# With csrc/accel.c, C holds its own reference to the 'data' listener: `_read_fast`
+# is mirrored there.
+_ACCEL = _dispatch.ACCEL
 _set_listener = lib.pn_handle_set_listener
 _new_cstrings = ffi.new
 _Callback = Optional[Callable[[Optional[BaseException]], Any]]
