@@ -32,6 +32,14 @@ struct pn_loop_s {
     char slab[PN_SLAB_SIZE];
 };
 
+/* socket.setTimeout(): an unref'd timer, pushed back by every read and write. It is
+ * freed in its own close callback, after which the handle's close may complete. */
+typedef struct pn_inactivity_s {
+    uv_timer_t timer;
+    uint64_t timeout_ms; /* 0: no timeout */
+    uint64_t last_active;
+} pn_inactivity_t;
+
 struct pn_handle_s {
     union {
         uv_handle_t handle;
@@ -47,12 +55,8 @@ struct pn_handle_s {
     pn_loop_t *loop;
     int id;
     int kind;
-    int open_parts; /* libuv handles of ours not yet closed (main + idle timer) */
-    /* socket.setTimeout(): an unref'd timer, pushed back by every read and write. */
-    int idle_timer_init;
-    uv_timer_t idle_timer;
-    uint64_t timeout_ms;
-    uint64_t last_active;
+    int open_parts; /* libuv handles of ours not yet closed (main + inactivity timer) */
+    pn_inactivity_t *inactivity; /* socket.setTimeout(), made on first use: most sockets never set one */
     uint64_t bytes_read;
     uint64_t bytes_written;
     /* source.pipe(destination) done in C: reads of the source are written to the

@@ -197,8 +197,8 @@ pn_handle_t *pn_poll_new(pn_loop_t *loop, int id, int fd) {
     return h;
 }
 
-static void on_part_closed(uv_handle_t *hd) {
-    pn_handle_t *h = hd->data;
+/* The handle is freed when the last of its libuv handles (main, inactivity timer) closed. */
+static void part_closed(pn_handle_t *h) {
     if (--h->open_parts > 0)
         return;
     before_python(h->loop);
@@ -207,10 +207,19 @@ static void on_part_closed(uv_handle_t *hd) {
     free(h);
 }
 
-static void close_idle_timer(pn_handle_t *h) {
-    if (h->idle_timer_init) {
+static void on_part_closed(uv_handle_t *hd) { part_closed(hd->data); }
+
+static void on_inactivity_closed(uv_handle_t *hd) {
+    pn_handle_t *h = hd->data;
+    free(h->inactivity);
+    h->inactivity = NULL;
+    part_closed(h);
+}
+
+static void close_inactivity_timer(pn_handle_t *h) {
+    if (h->inactivity != NULL) {
         h->open_parts++;
-        uv_close((uv_handle_t *)&h->idle_timer, on_part_closed);
+        uv_close((uv_handle_t *)&h->inactivity->timer, on_inactivity_closed);
     }
 }
 
@@ -220,7 +229,7 @@ void pn_handle_close(pn_handle_t *h) {
     if (uv_is_closing(&h->u.handle))
         return;
     pipe_unlink_both(h);
-    close_idle_timer(h);
+    close_inactivity_timer(h);
     uv_close(&h->u.handle, on_part_closed);
 }
 
@@ -231,7 +240,7 @@ int pn_tcp_close_reset(pn_handle_t *h) {
     if (r != 0)
         return r;
     pipe_unlink_both(h);
-    close_idle_timer(h);
+    close_inactivity_timer(h);
     return 0;
 }
 
@@ -260,23 +269,25 @@ int pn_guess_handle(int fd) {
 
 /* ---- streams: reading ----------------------------------------------------------- */
 
-static void on_idle_timer(uv_timer_t *t);
+static void on_inactivity_timer(uv_timer_t *t);
 
-/* A read or write happened: push the idle timeout back (re-arming it if it fired). */
+/* A read or write happened: push the inactivity timeout back (re-arming it if it fired). */
 static inline void touch(pn_handle_t *h) {
-    if (h->timeout_ms == 0)
+    pn_inactivity_t *inact = h->inactivity;
+    if (inact == NULL || inact->timeout_ms == 0)
         return;
-    h->last_active = uv_now(&h->loop->uv);
-    if (!uv_is_active((uv_handle_t *)&h->idle_timer))
-        uv_timer_start(&h->idle_timer, on_idle_timer, h->timeout_ms, 0);
+    inact->last_active = uv_now(&h->loop->uv);
+    if (!uv_is_active((uv_handle_t *)&inact->timer))
+        uv_timer_start(&inact->timer, on_inactivity_timer, inact->timeout_ms, 0);
 }
 
-static void on_idle_timer(uv_timer_t *t) {
+static void on_inactivity_timer(uv_timer_t *t) {
     pn_handle_t *h = t->data;
-    uint64_t due = h->last_active + h->timeout_ms;
+    pn_inactivity_t *inact = h->inactivity;
+    uint64_t due = inact->last_active + inact->timeout_ms;
     uint64_t now = uv_now(&h->loop->uv);
     if (now < due) {
-        uv_timer_start(t, on_idle_timer, due - now, 0);
+        uv_timer_start(t, on_inactivity_timer, due - now, 0);
         return;
     }
     before_python(h->loop);
@@ -286,21 +297,26 @@ static void on_idle_timer(uv_timer_t *t) {
 int pn_stream_set_timeout(pn_handle_t *h, uint64_t ms) {
     if (uv_is_closing(&h->u.handle))
         return UV_EINVAL;
-    if (!h->idle_timer_init) {
+    if (h->inactivity == NULL) {
         if (ms == 0)
             return 0;
-        int r = uv_timer_init(&h->loop->uv, &h->idle_timer);
-        if (r != 0)
+        pn_inactivity_t *inact = calloc(1, sizeof(*inact));
+        if (inact == NULL)
+            return UV_ENOMEM;
+        int r = uv_timer_init(&h->loop->uv, &inact->timer);
+        if (r != 0) {
+            free(inact);
             return r;
-        h->idle_timer.data = h;
-        uv_unref((uv_handle_t *)&h->idle_timer);
-        h->idle_timer_init = 1;
+        }
+        inact->timer.data = h;
+        uv_unref((uv_handle_t *)&inact->timer);
+        h->inactivity = inact;
     }
-    h->timeout_ms = ms;
+    h->inactivity->timeout_ms = ms;
     if (ms == 0)
-        return uv_timer_stop(&h->idle_timer);
-    h->last_active = uv_now(&h->loop->uv);
-    return uv_timer_start(&h->idle_timer, on_idle_timer, ms, 0);
+        return uv_timer_stop(&h->inactivity->timer);
+    h->inactivity->last_active = uv_now(&h->loop->uv);
+    return uv_timer_start(&h->inactivity->timer, on_inactivity_timer, ms, 0);
 }
 
 /* on_read flushes before less than PN_READ_MAX of the slab is left. */

@@ -27,7 +27,7 @@ class PipeFlow:
 
     def start(self) -> None:
         src, dest = self.source, self.destination
-        src._pipes.append(self)
+        src._pipes += (self,)
         if src._end_emitted:
             src._loop.next_tick(self._on_source_end)
         else:
@@ -104,7 +104,7 @@ class PipeFlow:
         if self not in src._pipes:
             return
         self._unlink()
-        src._pipes.remove(self)
+        src._pipes = tuple(flow for flow in src._pipes if flow is not self)
         if not src._pipes:
             src.pause()
         self.destination.emit("unpipe", src)

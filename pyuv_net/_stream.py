@@ -138,7 +138,7 @@ class Stream(EventEmitter):
         self._handle: Any = None
         self._slot = -1
         self._server: Any = None
-        self._pipes: List[Any] = []
+        self._pipes: Tuple[Any, ...] = ()  # its _PipeFlows (a tuple: rarely more than one)
         self._reset_state()
 
     def _reset_state(self) -> None:
@@ -164,14 +164,16 @@ class Stream(EventEmitter):
         self._wlen = 0
         self._need_drain = False
         self._corked = 0
-        self._wbuf: List[Tuple[bytes, _Callback]] = []
+        # Writes held back, and end() callbacks: an empty tuple until the first (an
+        # idle connection should not carry two empty lists).
+        self._wbuf: Union[List[Tuple[bytes, _Callback]], Tuple[()]] = ()
         self._inflight: Optional[Deque[Tuple[int, _Callback]]] = None
         self._pending = 0
         self._ending = False
         self._final_called = False
         self._prefinished = False
         self._finished = False
-        self._end_cbs: List[_Callback] = []
+        self._end_cbs: Union[List[_Callback], Tuple[()]] = ()
         self._after_fin = False
         self._shutting_down = False
         self._bytes_pending = 0
@@ -590,7 +592,10 @@ class Stream(EventEmitter):
             n = len(chunk)
             return self._dispatched(n, _pn_write(self._handle, chunk, n), callback)
         # Connecting, corked, or earlier chunks still waiting: buffer in order.
-        self._wbuf.append((chunk, callback))
+        if self._wbuf:
+            self._wbuf.append((chunk, callback))
+        else:
+            self._wbuf = [(chunk, callback)]
         self._bytes_pending += len(chunk)
         self._wlen += len(chunk)
         ok = self._wlen < self._whwm
@@ -622,7 +627,7 @@ class Stream(EventEmitter):
         return ok
 
     def _flush_buffered(self) -> None:
-        chunks, self._wbuf = self._wbuf, []
+        chunks, self._wbuf = self._wbuf, ()
         self._bytes_pending = 0
         self._update_write_fast()
         total = sum(len(c) for c, _ in chunks)
@@ -680,12 +685,12 @@ class Stream(EventEmitter):
             return
         if err is None:
             err = state_error("ERR_STREAM_DESTROYED", "Cannot call write after a stream was destroyed")
-        chunks, self._wbuf = self._wbuf, []
+        chunks, self._wbuf = self._wbuf, ()
         for chunk, cb in chunks:
             self._wlen -= len(chunk)
             if cb is not None:
                 cb(err)
-        callbacks, self._end_cbs = self._end_cbs, []
+        callbacks, self._end_cbs = self._end_cbs, ()
         for cb in callbacks:
             if cb is not None:
                 cb(err)
@@ -735,7 +740,7 @@ class Stream(EventEmitter):
             if err is not None or self._finished:
                 self._loop.next_tick(callback, err)
             else:
-                self._end_cbs.append(callback)
+                self._end_cbs = [*self._end_cbs, callback]
         return self
 
     def _need_finish(self) -> bool:
@@ -778,7 +783,7 @@ class Stream(EventEmitter):
     def _final_done(self, err: int) -> None:
         if err:
             exc = uv_error(err, "shutdown")
-            callbacks, self._end_cbs = self._end_cbs, []
+            callbacks, self._end_cbs = self._end_cbs, ()
             for cb in callbacks:
                 if cb is not None:
                     cb(exc)
@@ -795,7 +800,7 @@ class Stream(EventEmitter):
         if not self._need_finish() or self._pending:
             return
         self._finished = True
-        callbacks, self._end_cbs = self._end_cbs, []
+        callbacks, self._end_cbs = self._end_cbs, ()
         for cb in callbacks:
             if cb is not None:
                 cb(None)
