@@ -56,6 +56,7 @@ struct pn_handle_s {
     int id;
     int kind;
     int open_parts; /* libuv handles of ours not yet closed (main + inactivity timer) */
+    int nodelay_inherited; /* a listener: 1 accepted sockets have its TCP_NODELAY, -1 not, 0 unknown */
     pn_inactivity_t *inactivity; /* socket.setTimeout(), made on first use: most sockets never set one */
     uint64_t bytes_read;
     uint64_t bytes_written;

@@ -14,6 +14,7 @@
 #include <sys/socket.h>
 #include <sys/un.h>
 #include <netinet/in.h>
+#include <netinet/tcp.h>
 #include <unistd.h>
 #endif
 #include "internal.h"
@@ -584,7 +585,24 @@ static void on_connection(uv_stream_t *server, int status) {
 }
 
 int pn_listen(pn_handle_t *h, int backlog) { return uv_listen(&h->u.stream, backlog, on_connection); }
-int pn_accept(pn_handle_t *server, pn_handle_t *client) { return uv_accept(&server->u.stream, &client->u.stream); }
+/* Accepts a connection into `client`, with Nagle off if `nodelay`. The listener has
+ * TCP_NODELAY too then (the Server sets it): where accepted sockets inherit it (Linux clones
+ * the listener's state), the first accepted socket shows so and the setsockopt is
+ * skipped for the rest, a system call less per connection. */
+int pn_accept(pn_handle_t *server, pn_handle_t *client, int nodelay) {
+    int r = uv_accept(&server->u.stream, &client->u.stream);
+    if (r != 0 || !nodelay)
+        return r;
+    if (server->nodelay_inherited == 0) {
+        int on = 0;
+        socklen_t len = sizeof(on);
+        uv_os_fd_t fd;
+        server->nodelay_inherited =
+            uv_fileno(&client->u.handle, &fd) == 0 &&
+            getsockopt((uv_os_sock_t)fd, IPPROTO_TCP, TCP_NODELAY, (char *)&on, &len) == 0 && on ? 1 : -1;
+    }
+    return server->nodelay_inherited > 0 ? 0 : uv_tcp_nodelay(&client->u.tcp, 1);
+}
 uint64_t pn_stream_bytes_read(pn_handle_t *h) { return h->bytes_read; }
 uint64_t pn_stream_bytes_written(pn_handle_t *h) { return h->bytes_written; }
 

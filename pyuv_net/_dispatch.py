@@ -89,11 +89,6 @@ def _uncaught(exc_type: Any, exc_value: Optional[BaseException], traceback: Any)
         loop.fail(exc_value)
 
 
-def _after(loop: Any) -> None:
-    if loop._ticks:
-        loop.run_ticks()
-
-
 @ffi.def_extern(onerror=_uncaught)
 def pn_py_read(slot: int, nread: int, data: Any) -> None:
     """One read: on CPython, each read whose stream has no listener in C (csrc/accel.c
@@ -160,7 +155,8 @@ def _simple(method: str) -> Any:
         obj = _objects[slot]
         try:
             getattr(obj, method)(*args)
-            _after(obj._loop)
+            if obj._loop._ticks:
+                obj._loop.run_ticks()
         except BaseException as exc:
             obj._loop.fail(exc)
     return callback
@@ -179,7 +175,8 @@ ffi.def_extern(onerror=_uncaught, name="pn_py_poll")(_simple("_on_poll"))
 @ffi.def_extern(onerror=_uncaught)
 def pn_py_closed(slot: int) -> None:
     obj = _objects[slot]
-    release(slot)
+    _objects[slot] = None  # release(slot), inline: once per connection
+    _free_slots.append(slot)
     loop = obj._loop
     if loop._closing:  # Loop.close(): free everything, call nobody...
         freed = getattr(obj, "_handle_freed", None)
@@ -188,7 +185,8 @@ def pn_py_closed(slot: int) -> None:
         return
     try:
         obj._on_closed()
-        _after(loop)
+        if loop._ticks:
+            loop.run_ticks()
     except BaseException as exc:
         loop.fail(exc)
 
@@ -202,6 +200,7 @@ def pn_py_resolved(slot: int, status: int, answers: Any) -> None:
         return
     try:
         obj._on_resolved(status, ffi.string(answers).decode())
-        _after(loop)
+        if loop._ticks:
+            loop.run_ticks()
     except BaseException as exc:
         loop.fail(exc)

@@ -156,7 +156,8 @@ class EventEmitter:
 
     def _add(self, event: Any, listener: Any, prepend: bool,
              once: bool) -> 'EventEmitter':
-        _check_listener(listener)
+        if not callable(listener):
+            _check_listener(listener)
         events = self._get_events()
         if 'newListener' in events:
             self.emit('newListener', event, listener)

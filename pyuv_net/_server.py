@@ -183,6 +183,8 @@ class Server(EventEmitter):
 
     def _start_listening(self, err: int, backlog: int, address: Optional[str], port: Optional[int]) -> None:
         if not err:
+            if self._kind == lib.PN_TCP and self._options["no_delay"]:
+                lib.pn_tcp_nodelay(self._handle, 1)  # for accepted sockets to inherit (pn_accept)
             err = lib.pn_listen(self._handle, backlog)
         if err:
             self._drop_handle()
@@ -206,22 +208,23 @@ class Server(EventEmitter):
         if status < 0:
             self.emit("error", uv_error(status, "accept"))
             return
-        if self.max_connections is not None and self._connections >= self.max_connections:
+        if self._max_connections is not None and self._connections >= self._max_connections:
             self._drop()
             return
         opts = self._options
         sock = Socket(allow_half_open=opts["allow_half_open"], high_water_mark=opts["high_water_mark"],
                       loop=self._loop)
         handle, slot = _dispatch.open_handle(sock, self._loop, self._kind)
-        err = lib.pn_accept(self._handle, handle)
+        tcp = self._kind == lib.PN_TCP
+        no_delay = tcp and opts["no_delay"]
+        err = lib.pn_accept(self._handle, handle, no_delay)
         if err:  # the peer went away before we got to it
             _dispatch._objects[slot] = _dispatch.Ignored(self._loop)
             lib.pn_handle_close(handle)
             return
         sock._accepted(self, handle, slot, self._kind, opts["pause_on_connect"])
-        if self._kind == lib.PN_TCP:
-            if opts["no_delay"]:
-                sock.set_no_delay(True)
+        if tcp:
+            sock._no_delay = no_delay
             if opts["keep_alive"]:
                 sock.set_keep_alive(True, opts["keep_alive_initial_delay"])
         self._connections += 1
@@ -230,7 +233,7 @@ class Server(EventEmitter):
     def _drop(self) -> None:
         handle, _ = _dispatch.open_handle(_dispatch.Ignored(self._loop), self._loop, self._kind)
         info: Dict[str, Any] = {}
-        if lib.pn_accept(self._handle, handle) == 0 and self._kind == lib.PN_TCP:
+        if lib.pn_accept(self._handle, handle, False) == 0 and self._kind == lib.PN_TCP:
             for prefix, peer in (("local", False), ("remote", True)):
                 name = _sockname(handle, peer)
                 if name is not None:
@@ -242,7 +245,8 @@ class Server(EventEmitter):
 
     def _connection_closed(self) -> None:
         self._connections -= 1
-        self._emit_close_if_drained()
+        if self._handle is None and not self._connections:
+            self._emit_close_if_drained()
 
     def _on_closed(self) -> None:
         pass

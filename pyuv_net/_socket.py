@@ -407,11 +407,6 @@ class Socket(Stream):
         self._loop.work_queued()  # the close completes in libuv's next iteration
         return self
 
-    def end(self, data: Any = None, encoding: Any = None, callback: Any = None) -> "Socket":
-        Stream.end(self, data, encoding, callback)
-        self._loop.work_queued()  # the shutdown waits in libuv for its next iteration
-        return self
-
     def reset_and_destroy(self) -> "Socket":
         """Closes with a TCP RST instead of a FIN."""
         self._check_thread()

@@ -19,7 +19,7 @@ from __future__ import annotations
 import errno
 import threading
 from collections import deque
-from typing import Any, Callable, Deque, List, Optional, Tuple, Union
+from typing import Any, Callable, Deque, List, Optional, Tuple, TypeVar, Union
 
 from . import _dispatch
 from ._encoding import Decoder, encode, normalize_encoding
@@ -41,6 +41,7 @@ _ACCEL = _dispatch.ACCEL
 _set_listener = lib.pn_handle_set_listener
 _new_cstrings = ffi.new
 _Callback = Optional[Callable[[Optional[BaseException]], Any]]
+_S = TypeVar("_S", bound="Stream")
 
 
 def _to_bytes(data: Any, encoding: Optional[str]) -> bytes:
@@ -125,7 +126,8 @@ class Stream(EventEmitter):
     def __init__(self, loop: Loop, allow_half_open: bool = False, high_water_mark: Optional[int] = None,
                  readable: bool = True, writable: bool = True) -> None:
         EventEmitter.__init__(self)
-        loop.check_thread()
+        if _get_ident() != loop._thread:
+            loop.check_thread()
         self._loop = loop
         self._tid = loop._thread
         hwm = DEFAULT_HIGH_WATER_MARK if high_water_mark is None else high_water_mark
@@ -337,7 +339,7 @@ class Stream(EventEmitter):
                 self._buffer(tail)
         if self._readable_listening:
             self._emit_readable_soon()
-        if self._flowing:
+        if self._flowing and self._rlen:
             self._flow()
         if not self._rlen:
             self._end_soon()
@@ -365,17 +367,18 @@ class Stream(EventEmitter):
         if self._errored is not None or self._close_emitted or self._end_emitted or self._rlen:
             return
         self._end_emitted = True
-        self._set_read_fast(None)
         self.emit("end")
         if not self._allow_half_open:
             self._after_fin = True
-        if self.writable and not self._allow_half_open:
-            self._loop.next_tick(self._end_after_fin)
-        elif self._finished or not self._writable_on:
+            # self.writable, inline (this runs once per connection)
+            if self._writable_on and not self._destroyed and self._errored is None and not self._ending:
+                self._loop.next_tick(self._end_after_fin)
+                return
+        if self._finished or not self._writable_on:
             self.destroy()
 
     def _end_after_fin(self) -> None:
-        if self.writable and not self._ending and not self._destroyed:
+        if self._writable_on and not self._destroyed and self._errored is None and not self._ending:
             self.end()
 
     def _flow(self) -> None:
@@ -486,7 +489,8 @@ class Stream(EventEmitter):
         return self
 
     def resume(self) -> "Stream":
-        self._check_thread()
+        if _get_ident() != self._tid:
+            self._loop.check_thread()
         if not self._flowing:
             # Flowing unless someone listens for 'readable' (then resume() only drains).
             self._flowing = not self._readable_listening
@@ -501,8 +505,7 @@ class Stream(EventEmitter):
         if self._destroyed:
             return
         self.emit("resume")
-        self._flow()
-        self._update_read_fast()
+        self._flow()  # which also updates _read_fast
         if self._flowing and not self._events.get("data"):
             self._start_reading()  # with no 'data' listener this reads and discards, as Node
 
@@ -710,13 +713,14 @@ class Stream(EventEmitter):
                 self._flush_buffered()
             self._update_write_fast()
 
-    def end(self, data: Any = None, encoding: Any = None, callback: _Callback = None) -> "Stream":
+    def end(self: _S, data: Any = None, encoding: Any = None, callback: _Callback = None) -> _S:
         """Writes `data` if given, then half-closes (shutdown) once everything is sent;
         'finish' follows."""
-        self._check_thread()
-        if callable(data) and encoding is None and callback is None:
+        if _get_ident() != self._tid:
+            self._loop.check_thread()
+        if data is not None and callable(data) and encoding is None and callback is None:
             data, callback = None, data
-        elif callable(encoding) and callback is None:
+        elif encoding is not None and callable(encoding) and callback is None:
             encoding, callback = None, encoding
         if callback is not None:  # as write()
             check_callable(callback, "cb")
@@ -775,6 +779,7 @@ class Stream(EventEmitter):
             self._final_done(0 if err_name(err) == "ENOTCONN" else err)
         else:
             self._shutting_down = True
+            self._loop.work_queued()  # the shutdown waits in libuv for its next iteration
 
     def _on_shutdown(self, status: int) -> None:
         self._shutting_down = False
@@ -816,7 +821,8 @@ class Stream(EventEmitter):
 
     def destroy(self, error: Optional[BaseException] = None) -> "Stream":
         """Closes the handle at once; 'error' (if given) then 'close'(had_error)."""
-        self._check_thread()
+        if _get_ident() != self._tid:
+            self._loop.check_thread()
         if self._destroyed:
             return self
         if error is not None and not isinstance(error, BaseException):
@@ -835,9 +841,10 @@ class Stream(EventEmitter):
         if self._wbuf or self._end_cbs:
             self._loop.next_tick(self._error_buffer)
         had_error = error is not None
-        self._snapshot_counters()
         if self._handle is not None:
             handle, self._handle = self._handle, None
+            self._bytes_read = lib.pn_stream_bytes_read(handle)  # the handle's counters go with it
+            self._bytes_written = lib.pn_stream_bytes_written(handle)
             _dispatch._objects[self._slot] = _Closing(self, had_error)
             self._slot = -1
             if self._reset_on_destroy:
@@ -857,11 +864,6 @@ class Stream(EventEmitter):
         if server is not None:
             server._connection_closed()
         return self
-
-    def _snapshot_counters(self) -> None:
-        if self._handle is not None:
-            self._bytes_read = lib.pn_stream_bytes_read(self._handle)
-            self._bytes_written = lib.pn_stream_bytes_written(self._handle)
 
     def _emit_error(self, error: BaseException) -> None:
         if not self._error_emitted:

@@ -4,6 +4,7 @@ max_connections and 'drop', ref/unref, server options, context manager, aliases.
 Expectations checked with node 20 (JS quoted where it helps)."""
 from __future__ import annotations
 
+import os
 import socket
 
 import pytest
@@ -614,6 +615,36 @@ def test_no_delay_and_keep_alive_options_accepted():
     client.on("close", lambda e: server.close())
     run_loop()
     assert b"".join(got) == b"ok"
+
+
+def _accepted_options(n, **options):
+    """(TCP_NODELAY, SO_KEEPALIVE) of each of n connections the server accepts,
+    read from the kernel."""
+    seen = []
+
+    def on_connection(sock):
+        with socket.socket(fileno=os.dup(sock.fileno())) as raw:
+            seen.append((raw.getsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY) != 0,
+                         raw.getsockopt(socket.SOL_SOCKET, socket.SO_KEEPALIVE) != 0))
+        sock.end()
+        if len(seen) == n:
+            server.close()
+
+    server, port = listen_server(on_connection, **options)
+    for _ in range(n):
+        net.connect(port, HOST).resume()
+    run_loop()
+    return seen
+
+
+@pytest.mark.parametrize("no_delay", [True, False])
+def test_no_delay_reaches_every_accepted_socket(no_delay):
+    # The first accepted socket is checked, the rest rely on what it showed (pn_accept).
+    assert _accepted_options(4, no_delay=no_delay) == [(no_delay, False)] * 4
+
+
+def test_keep_alive_reaches_every_accepted_socket():
+    assert _accepted_options(3, keep_alive=True) == [(False, True)] * 3
 
 
 def test_high_water_mark_option_reaches_accepted_sockets():
