@@ -128,14 +128,12 @@ def build_c():
 
 
 def setup_pypy():
-    """Builds pyuv_net for PyPy into .venv-pypy3 when pypy3 is installed; returns None
-    or the reason it cannot."""
-    check = [PYPY_PY, "-c", "import pyuv_net"]
-    if os.path.exists(PYPY_PY) and subprocess.run(check, capture_output=True).returncode == 0:
-        return None
+    """Builds pyuv_net for PyPy into .venv-pypy3 when pypy3 is installed, or rebuilds
+    it when the C side changed since (bootstrap.sh decides, as for `make test`: an
+    extension older than csrc/ would run new Python against old C); returns None or
+    the reason it cannot."""
     if not shutil.which("pypy3"):
         return "pypy3 not installed (apt-get install pypy3 pypy3-dev)"
-    log("bench: building pyuv_net for PyPy in %s" % os.path.basename(PYPY_VENV))
     r = subprocess.run([os.path.join(ROOT, "scripts", "bootstrap.sh"), "pypy3", PYPY_VENV],
                        capture_output=True, text=True)
     if r.returncode != 0:
@@ -511,6 +509,8 @@ def build_report(info, cfg, scns, srvs, runs):
             cells.append("%.2f / %.2f%s%s" % (c["server_cpu"], c["loadgen_cpu"] or 0,
                                                cores, flag))
         lines.append("| %s | %s |" % (scn.title, " | ".join(cells)))
+    lines.append("")
+    lines.extend(cpu_cost_table(scns, srvs, summary, header))
     notes = []
     others = [(c["other_cpu_max"], k) for k, c in summary.items()
               if c.get("other_cpu_max") is not None]
@@ -539,6 +539,36 @@ def build_report(info, cfg, scns, srvs, runs):
     else:
         lines.append("Every echoed byte matched what was sent (0 errors in every run).")
     return "\n".join(lines) + "\n", summary, total_err
+
+
+def cpu_cost_table(scns, srvs, summary, header):
+    """The server's CPU per unit of work (its process share over the rate): what a
+    server costs whether or not the loadgen kept it busy, and the libuv C server's
+    figure is the floor the kernel's own work sets."""
+    lines = ["Server CPU per unit of work, microseconds (process share / rate; lower is "
+             "better; (N x) = Node's figure over this one):", "", header,
+             "|" + "---|" * (len(srvs) + 1)]
+    for scn in scns:
+        if scn.mode == "idle":
+            continue
+        costs = {}
+        for srv in srvs:
+            c = summary[(scn.key, srv.key)]
+            if not c.get("unavailable") and c.get("server_cpu") and c.get("value"):
+                costs[srv.key] = c["server_cpu"] / c["value"] * 1e6
+        node = costs.get("node")
+        cells = []
+        for srv in srvs:
+            cost = costs.get(srv.key)
+            if cost is None:
+                cells.append("n/a")
+            elif node and srv.key != "node":
+                cells.append("%.2f (N %.2f)" % (cost, node / cost))
+            else:
+                cells.append("%.2f" % cost)
+        per = {"req/s": "request", "conn/s": "connection", "MB/s": "MB"}.get(scn.unit, scn.unit)
+        lines.append("| %s [per %s] | %s |" % (scn.title, per, " | ".join(cells)))
+    return lines
 
 
 # --------------------------------------------------------------------------- main
