@@ -42,6 +42,7 @@ _set_listener = lib.pn_handle_set_listener
 _new_cstrings = ffi.new
 _Callback = Optional[Callable[[Optional[BaseException]], Any]]
 _S = TypeVar("_S", bound="Stream")
+_UINTPTR = ffi.typeof("uintptr_t")
 
 
 def _to_bytes(data: Any, encoding: Optional[str]) -> bytes:
@@ -257,7 +258,8 @@ class Stream(EventEmitter):
             listeners = self._events.get("data")
             if listeners is not None and len(listeners) == 1:
                 fast = listeners[0]
-        self._set_read_fast(fast)
+        if fast is not self._read_fast:
+            self._set_read_fast(fast)
 
     def _listeners_changed(self, event: Any) -> None:
         if event == "data":
@@ -367,7 +369,8 @@ class Stream(EventEmitter):
         if self._errored is not None or self._close_emitted or self._end_emitted or self._rlen:
             return
         self._end_emitted = True
-        self.emit("end")
+        if "end" in self._events:  # (most sockets have no listener: no call then)
+            self.emit("end")
         if not self._allow_half_open:
             self._after_fin = True
             # self.writable, inline (this runs once per connection)
@@ -504,7 +507,8 @@ class Stream(EventEmitter):
         self._resume_scheduled = False
         if self._destroyed:
             return
-        self.emit("resume")
+        if "resume" in self._events:
+            self.emit("resume")
         self._flow()  # which also updates _read_fast
         if self._flowing and not self._events.get("data"):
             self._start_reading()  # with no 'data' listener this reads and discards, as Node
@@ -546,7 +550,7 @@ class Stream(EventEmitter):
         # The handle's address, which csrc/accel.c's write reads, or False.
         fast = (self._handle is not None and not self._connecting and not self._corked
                 and not self._ending and not self._destroyed and not self._wbuf)
-        self._write_fast = int(ffi.cast("uintptr_t", self._handle)) if fast else False
+        self._write_fast = int(ffi.cast(_UINTPTR, self._handle)) if fast else False
 
     def write(self, data: Any, encoding: Any = None, callback: _Callback = None) -> bool:
         """Writes `data` (bytes-like or str); False when the buffer is at or over the
@@ -796,7 +800,8 @@ class Stream(EventEmitter):
             return
         if self._need_finish():
             self._prefinished = True
-            self.emit("prefinish")
+            if "prefinish" in self._events:
+                self.emit("prefinish")
             self._pending += 1
             self._loop.next_tick(self._finish)
 
@@ -809,7 +814,8 @@ class Stream(EventEmitter):
         for cb in callbacks:
             if cb is not None:
                 cb(None)
-        self.emit("finish")
+        if "finish" in self._events:
+            self.emit("finish")
         if self._end_emitted or not self._readable_on:
             self.destroy()
 
@@ -836,7 +842,8 @@ class Stream(EventEmitter):
                                            "Socket closed before the connection was established"))
         self._connecting = False
         self._write_fast = False
-        self._set_read_fast(None)
+        if self._read_fast is not None:
+            self._set_read_fast(None)
         self._reading = False
         if self._wbuf or self._end_cbs:
             self._loop.next_tick(self._error_buffer)
@@ -872,7 +879,8 @@ class Stream(EventEmitter):
 
     def _emit_close(self, had_error: bool) -> None:
         self._close_emitted = True
-        self.emit("close", had_error)
+        if "close" in self._events:
+            self.emit("close", had_error)
 
     def destroy_soon(self) -> None:
         self._check_thread()
