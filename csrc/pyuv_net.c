@@ -586,9 +586,9 @@ static void on_connection(uv_stream_t *server, int status) {
 
 int pn_listen(pn_handle_t *h, int backlog) { return uv_listen(&h->u.stream, backlog, on_connection); }
 /* Accepts a connection into `client`, with Nagle off if `nodelay`. The listener has
- * TCP_NODELAY too then (the Server sets it): where accepted sockets inherit it (Linux clones
- * the listener's state), the first accepted socket shows so and the setsockopt is
- * skipped for the rest, a system call less per connection. */
+ * TCP_NODELAY too then (the Server sets it): where accepted sockets inherit it (Linux
+ * clones the listener's state), the first accepted socket shows so and the setsockopt
+ * is skipped for the rest, a system call less per connection. */
 int pn_accept(pn_handle_t *server, pn_handle_t *client, int nodelay) {
     int r = uv_accept(&server->u.stream, &client->u.stream);
     if (r != 0 || !nodelay)
@@ -597,9 +597,9 @@ int pn_accept(pn_handle_t *server, pn_handle_t *client, int nodelay) {
         int on = 0;
         socklen_t len = sizeof(on);
         uv_os_fd_t fd;
-        server->nodelay_inherited =
-            uv_fileno(&client->u.handle, &fd) == 0 &&
-            getsockopt((uv_os_sock_t)fd, IPPROTO_TCP, TCP_NODELAY, (char *)&on, &len) == 0 && on ? 1 : -1;
+        int got = uv_fileno(&client->u.handle, &fd) == 0 &&
+                  getsockopt((uv_os_sock_t)fd, IPPROTO_TCP, TCP_NODELAY, (char *)&on, &len) == 0;
+        server->nodelay_inherited = got && on ? 1 : -1;
     }
     return server->nodelay_inherited > 0 ? 0 : uv_tcp_nodelay(&client->u.tcp, 1);
 }

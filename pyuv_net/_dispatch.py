@@ -175,8 +175,7 @@ ffi.def_extern(onerror=_uncaught, name="pn_py_poll")(_simple("_on_poll"))
 @ffi.def_extern(onerror=_uncaught)
 def pn_py_closed(slot: int) -> None:
     obj = _objects[slot]
-    _objects[slot] = None  # release(slot), inline: once per connection
-    _free_slots.append(slot)
+    release(slot)
     loop = obj._loop
     if loop._closing:  # Loop.close(): free everything, call nobody...
         freed = getattr(obj, "_handle_freed", None)

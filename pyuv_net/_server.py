@@ -245,8 +245,7 @@ class Server(EventEmitter):
 
     def _connection_closed(self) -> None:
         self._connections -= 1
-        if self._handle is None and not self._connections:
-            self._emit_close_if_drained()
+        self._emit_close_if_drained()
 
     def _on_closed(self) -> None:
         pass

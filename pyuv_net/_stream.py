@@ -127,8 +127,7 @@ class Stream(EventEmitter):
     def __init__(self, loop: Loop, allow_half_open: bool = False, high_water_mark: Optional[int] = None,
                  readable: bool = True, writable: bool = True) -> None:
         EventEmitter.__init__(self)
-        if _get_ident() != loop._thread:
-            loop.check_thread()
+        loop.check_thread()
         self._loop = loop
         self._tid = loop._thread
         hwm = DEFAULT_HIGH_WATER_MARK if high_water_mark is None else high_water_mark
@@ -373,15 +372,14 @@ class Stream(EventEmitter):
             self.emit("end")
         if not self._allow_half_open:
             self._after_fin = True
-            # self.writable, inline (this runs once per connection)
-            if self._writable_on and not self._destroyed and self._errored is None and not self._ending:
+            if self.writable:
                 self._loop.next_tick(self._end_after_fin)
                 return
         if self._finished or not self._writable_on:
             self.destroy()
 
     def _end_after_fin(self) -> None:
-        if self._writable_on and not self._destroyed and self._errored is None and not self._ending:
+        if self.writable:
             self.end()
 
     def _flow(self) -> None:
@@ -492,8 +490,7 @@ class Stream(EventEmitter):
         return self
 
     def resume(self) -> "Stream":
-        if _get_ident() != self._tid:
-            self._loop.check_thread()
+        self._check_thread()
         if not self._flowing:
             # Flowing unless someone listens for 'readable' (then resume() only drains).
             self._flowing = not self._readable_listening
@@ -720,8 +717,7 @@ class Stream(EventEmitter):
     def end(self: _S, data: Any = None, encoding: Any = None, callback: _Callback = None) -> _S:
         """Writes `data` if given, then half-closes (shutdown) once everything is sent;
         'finish' follows."""
-        if _get_ident() != self._tid:
-            self._loop.check_thread()
+        self._check_thread()
         if data is not None and callable(data) and encoding is None and callback is None:
             data, callback = None, data
         elif encoding is not None and callable(encoding) and callback is None:
@@ -827,8 +823,7 @@ class Stream(EventEmitter):
 
     def destroy(self, error: Optional[BaseException] = None) -> "Stream":
         """Closes the handle at once; 'error' (if given) then 'close'(had_error)."""
-        if _get_ident() != self._tid:
-            self._loop.check_thread()
+        self._check_thread()
         if self._destroyed:
             return self
         if error is not None and not isinstance(error, BaseException):
