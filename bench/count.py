@@ -3,7 +3,8 @@
 Each server runs under `valgrind --tool=callgrind` twice while the load generator does
 ping-pong on 10 connections (1 KiB messages, or --size; or, with --mode connect, 10
 workers connecting, echoing 64 bytes and closing: the cost is then per connection; or,
-with --mode stream, 64 KiB chunks streamed on 4 connections: per MiB echoed), once for a short and once for a longer load; the
+with --mode stream, 64 KiB chunks streamed on 4 connections: per MiB echoed), once for
+a short and once for a longer load; the
 difference between the two runs, divided by the difference in requests, is the cost of
 one request with start-up and shut-down cancelled out. Instruction counts do not depend
 on what else the machine is doing, so this is the figure to watch when changing the hot
@@ -50,8 +51,9 @@ def group_of(obj):
 
 
 def parse(path):
-    """Self cost per object file and call counts of the allocators, from a callgrind
-    output file (its name compression: 'ob=(n) name' once, then 'ob=(n)')."""
+    """Self cost per object file, call counts of the allocators, and self cost per
+    function, from a callgrind output file (its name compression: 'ob=(n) name'
+    once, then 'ob=(n)')."""
     names = {"ob": {}, "fn": {}}
     cost = collections.Counter()
     calls = collections.Counter()
@@ -86,8 +88,7 @@ def parse(path):
             if len(parts) >= 2:
                 cost[group_of(ob)] += int(parts[1])
                 by_function[fn] += int(parts[1])
-    calls["by_function"] = by_function  # type: ignore[assignment]
-    return cost, calls
+    return cost, calls, by_function
 
 
 def one(server, seconds, outdir, tag, size=1024, mode="pingpong"):
@@ -115,10 +116,10 @@ def one(server, seconds, outdir, tag, size=1024, mode="pingpong"):
             proc.wait()
     if result.get("errors"):
         raise RuntimeError("%s: %d echo errors" % (server.key, result["errors"]))
-    cost, calls = parse(out)
+    cost, calls, by_function = parse(out)
     units = {"pingpong": result["requests"], "connect": result["connections"],
              "stream": result["bytes_rx"] / (1 << 20)}
-    return units[mode], cost, calls
+    return units[mode], cost, calls, by_function
 
 
 def main():
@@ -152,8 +153,8 @@ def main():
             if reason:
                 print("| %s | n/a: %s |" % (server.title, reason))
                 continue
-            n1, cost1, calls1 = one(server, args.short, outdir, "short", args.size, args.mode)
-            n2, cost2, calls2 = one(server, args.long, outdir, "long", args.size, args.mode)
+            n1, cost1, calls1, fns1 = one(server, args.short, outdir, "short", args.size, args.mode)
+            n2, cost2, calls2, fns2 = one(server, args.long, outdir, "long", args.size, args.mode)
             requests = n2 - n1
             if requests <= 0:
                 print("| %s | n/a: no more requests in the longer run |" % server.title)
@@ -167,9 +168,8 @@ def main():
                 server.title, sum(per.values()), " | ".join("%.0f" % per[c] for c in columns),
                 pyobjs, mallocs), flush=True)
             if args.top:
-                fns = calls2["by_function"].copy()
-                fns.subtract(calls1["by_function"])
-                for name, n in fns.most_common(args.top):
+                fns2.subtract(fns1)
+                for name, n in fns2.most_common(args.top):
                     print("|   %s | %.0f |" % (name[:100], n / requests))
 
 

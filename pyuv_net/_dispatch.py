@@ -114,8 +114,9 @@ def pn_py_read(slot: int, nread: int, data: Any) -> None:
 def pn_py_reads(first: int, count: int) -> None:
     """The hot path where csrc/accel.c is not (PyPy): the reads of one loop
     iteration, in order, one Python call for all. Each is (slot, start, end) in the
-    loop's list, the bytes being slab[start:end], or (slot, error, -1). A stream destroyed by an earlier listener gets nothing more:
-    its slot belongs to a tombstone by then."""
+    loop's list, the bytes being slab[start:end], or (slot, error, -1). A stream
+    destroyed by an earlier listener gets nothing more: its slot belongs to a
+    tombstone by then."""
     objects = _objects
     loop = objects[first]._loop
     reads = loop._reads

@@ -156,8 +156,7 @@ class EventEmitter:
 
     def _add(self, event: Any, listener: Any, prepend: bool,
              once: bool) -> 'EventEmitter':
-        if not callable(listener):
-            _check_listener(listener)
+        _check_listener(listener)
         events = self._get_events()
         if 'newListener' in events:
             self.emit('newListener', event, listener)

@@ -222,11 +222,9 @@ class Server(EventEmitter):
             _dispatch._objects[slot] = _dispatch.Ignored(self._loop)
             lib.pn_handle_close(handle)
             return
-        sock._accepted(self, handle, slot, self._kind, opts["pause_on_connect"])
-        if tcp:
-            sock._no_delay = no_delay
-            if opts["keep_alive"]:
-                sock.set_keep_alive(True, opts["keep_alive_initial_delay"])
+        sock._accepted(self, handle, slot, self._kind, opts["pause_on_connect"], no_delay)
+        if tcp and opts["keep_alive"]:
+            sock.set_keep_alive(True, opts["keep_alive_initial_delay"])
         self._connections += 1
         self.emit("connection", sock)
 

@@ -166,10 +166,12 @@ class Socket(Stream):
             raise uv_error(err, "open")
         self._opened()
 
-    def _accepted(self, server: Any, handle: Any, slot: int, kind: int, pause: bool) -> None:
-        """Takes a connection a Server accepted."""
-        _dispatch._objects[slot] = self
+    def _accepted(self, server: Any, handle: Any, slot: int, kind: int, pause: bool,
+                  no_delay: bool) -> None:
+        """Takes a connection a Server accepted (into a handle opened for this socket),
+        with Nagle already off if `no_delay` (pn_accept)."""
         self._kind = kind
+        self._no_delay = no_delay
         self._attach(handle, slot)
         self._server = server
         if pause:

@@ -257,8 +257,7 @@ class Stream(EventEmitter):
             listeners = self._events.get("data")
             if listeners is not None and len(listeners) == 1:
                 fast = listeners[0]
-        if fast is not self._read_fast:
-            self._set_read_fast(fast)
+        self._set_read_fast(fast)
 
     def _listeners_changed(self, event: Any) -> None:
         if event == "data":
@@ -718,9 +717,9 @@ class Stream(EventEmitter):
         """Writes `data` if given, then half-closes (shutdown) once everything is sent;
         'finish' follows."""
         self._check_thread()
-        if data is not None and callable(data) and encoding is None and callback is None:
+        if callable(data) and encoding is None and callback is None:
             data, callback = None, data
-        elif encoding is not None and callable(encoding) and callback is None:
+        elif callable(encoding) and callback is None:
             encoding, callback = None, encoding
         if callback is not None:  # as write()
             check_callable(callback, "cb")
@@ -837,8 +836,7 @@ class Stream(EventEmitter):
                                            "Socket closed before the connection was established"))
         self._connecting = False
         self._write_fast = False
-        if self._read_fast is not None:
-            self._set_read_fast(None)
+        self._set_read_fast(None)
         self._reading = False
         if self._wbuf or self._end_cbs:
             self._loop.next_tick(self._error_buffer)
