@@ -21,13 +21,15 @@ subclass may read ``self._events`` but must never mutate a list in place.
 An event with no listener has no key.
 
 Subclasses can override ``_listeners_changed(event)`` to be told after every
-change to the listeners of ``event`` (see its docstring).
+change to the listeners of ``event`` (see its docstring), naming the events they
+watch in ``_hooked_events`` (None: all): adding or removing a listener of
+another event then costs no call (``remove_all_listeners`` calls it anyway).
 """
 
 from __future__ import annotations
 
 import warnings
-from typing import Any, Callable, Dict, List, Optional, Set, TypeVar, overload
+from typing import Any, Callable, Dict, FrozenSet, List, Optional, Set, TypeVar, overload
 
 __all__ = ['EventEmitter', 'MaxListenersExceededWarning']
 
@@ -123,6 +125,10 @@ class EventEmitter:
     #: Node's ``EventEmitter.defaultMaxListeners``; 0 means unlimited.
     default_max_listeners = 10
 
+    #: The events whose listeners' changes call ``_listeners_changed`` (None:
+    #: all); none here, where the hook does nothing.
+    _hooked_events: Optional[FrozenSet[Any]] = frozenset()
+
     _warned: Optional[Set[Any]]
 
     def __init__(self) -> None:
@@ -146,18 +152,13 @@ class EventEmitter:
         """
 
     # ------------------------------------------------------------- internals
-    def _get_events(self) -> Dict[Any, List[Callable[..., Any]]]:
-        try:
-            return self._events
-        except AttributeError:
-            events: Dict[Any, List[Callable[..., Any]]] = {}
-            self._events = events
-            return events
-
     def _add(self, event: Any, listener: Any, prepend: bool,
              once: bool) -> 'EventEmitter':
         _check_listener(listener)
-        events = self._get_events()
+        try:
+            events = self._events
+        except AttributeError:
+            events = self._events = {}
         if 'newListener' in events:
             self.emit('newListener', event, listener)
         stored = _OnceWrapper(self, event, listener) if once else listener
@@ -171,7 +172,9 @@ class EventEmitter:
             limit = self.get_max_listeners()
             if 0 < limit < count:
                 self._warn(event, count, limit)
-        self._listeners_changed(event)
+        hooked = self._hooked_events
+        if hooked is None or event in hooked:
+            self._listeners_changed(event)
         return self
 
     def _warn(self, event: Any, count: int, limit: Any) -> None:
@@ -291,7 +294,9 @@ class EventEmitter:
         if len(old) <= 2:
             # Node forgets that it warned once the list is down to one.
             self._forget_warning(event)
-        self._listeners_changed(event)
+        hooked = self._hooked_events
+        if hooked is None or event in hooked:
+            self._listeners_changed(event)
         if 'removeListener' in events:
             self.emit('removeListener', event, _unwrap(removed))
         return self

@@ -16,6 +16,8 @@ from ._uv import lib
 class PipeFlow:
     """One source -> destination pipe and the listeners that make it work."""
 
+    __slots__ = ("source", "destination", "_end", "_awaiting_drain", "_draining", "_cleaned", "_linked")
+
     def __init__(self, source: Any, destination: Any, end: bool) -> None:
         self.source = source
         self.destination = destination

@@ -40,7 +40,7 @@ class Server(EventEmitter):
     """Node's net.Server."""
 
     __slots__ = ("_loop", "_handle", "_slot", "_kind", "_connections", "_pipe_name", "_unref",
-                 "_options", "_max_connections", "_listen_address", "__weakref__")
+                 "_options", "_max_connections", "_listen_address", "_fresh_socket", "__weakref__")
 
     _listen_handle_source = True
 
@@ -76,6 +76,9 @@ class Server(EventEmitter):
             "no_delay": bool(no_delay), "keep_alive": bool(keep_alive),
             "keep_alive_initial_delay": keep_alive_delay(keep_alive_initial_delay), "high_water_mark": high_water_mark,
         }
+        # Each accepted socket starts as a copy of this one (Stream._fresh_copy).
+        self._fresh_socket = Socket(allow_half_open=allow_half_open, high_water_mark=high_water_mark,
+                                    loop=self._loop)
         if connection_listener is not None:
             self.on("connection", connection_listener)
 
@@ -212,8 +215,7 @@ class Server(EventEmitter):
             self._drop()
             return
         opts = self._options
-        sock = Socket(allow_half_open=opts["allow_half_open"], high_water_mark=opts["high_water_mark"],
-                      loop=self._loop)
+        sock = self._fresh_socket._fresh_copy()
         handle, slot = _dispatch.open_handle(sock, self._loop, self._kind)
         tcp = self._kind == lib.PN_TCP
         no_delay = tcp and opts["no_delay"]

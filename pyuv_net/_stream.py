@@ -16,6 +16,7 @@ Invariants:
 """
 from __future__ import annotations
 
+import copy
 import errno
 import threading
 from collections import deque
@@ -123,6 +124,7 @@ class Stream(EventEmitter):
         "_connecting", "_timeout_ms", "_server", "_bytes_read", "_bytes_written",
         "__weakref__",
     )
+    _hooked_events = frozenset(("data", "readable"))  # what _listeners_changed watches
 
     def __init__(self, loop: Loop, allow_half_open: bool = False, high_water_mark: Optional[int] = None,
                  readable: bool = True, writable: bool = True) -> None:
@@ -192,6 +194,14 @@ class Stream(EventEmitter):
         self._bytes_read = 0
         self._bytes_written = 0
 
+
+    def _fresh_copy(self: _S) -> _S:
+        """A new stream in this never-opened stream's state, without running the
+        constructors (a Server copies one per accepted connection). Every value of
+        such a stream is immutable but the listeners' dict. CPython: csrc/accel.c."""
+        new = copy.copy(self)
+        new._events = {}
+        return new
 
     # -- the handle -------------------------------------------------------------
 
@@ -267,9 +277,10 @@ class Stream(EventEmitter):
             self._ndata = count
             if added and self._pipes:
                 self._unlink_pipes()  # a new listener must see the data
-            if added and self._flowing is not False:
-                self.resume()
-            self._update_read_fast()
+            if added and self._flowing is None:
+                self.resume()  # the tick it schedules (_resume_now) updates _read_fast
+            else:
+                self._update_read_fast()
         elif event == "readable":
             listeners = self._events.get("readable")
             if listeners and not self._readable_listening:
@@ -484,7 +495,8 @@ class Stream(EventEmitter):
         if self._flowing is not False:
             self._flowing = False
             self._set_read_fast(None)
-            self.emit("pause")
+            if "pause" in self._events:
+                self.emit("pause")
         self._paused = True
         return self
 
@@ -1002,3 +1014,5 @@ class Stream(EventEmitter):
 # CPython: write()'s fast path as a C method (csrc/accel.c); the Python write above
 # stays what it calls for everything else.
 WRITE_IN_C = _ACCEL and lib.pn_accel_install_write(id(Stream), id(Stream.write)) == 0
+if _ACCEL:
+    lib.pn_accel_install_fresh_copy(id(Stream))  # else the Python one above

@@ -543,6 +543,7 @@ def test_slots_no_dict_and_lazy_state():
 
 class Recorder(EventEmitter):
     __slots__ = ('calls', 'data_listener')
+    _hooked_events = None  # every event
 
     def __init__(self):
         super().__init__()
@@ -584,6 +585,22 @@ def test_listeners_changed_hook():
     r.remove_all_listeners()  # once per event that had listeners
     assert sorted(r.calls) == [('data', 0), ('end', 0), ('x', 0)]
     assert r.data_listener is None
+
+
+class DataRecorder(Recorder):
+    __slots__ = ()
+    _hooked_events = frozenset(['data'])
+
+
+def test_listeners_changed_hook_only_for_hooked_events():
+    r = DataRecorder()
+    r.on('end', print).once('close', print).prepend_listener('data', print)
+    r.emit('close')
+    r.off('end', print).off('data', print)
+    assert r.calls == [('data', 1), ('data', 0)]
+    r.on('end', print)
+    r.remove_all_listeners()  # still told of every event it clears
+    assert r.calls[2:] == [('end', 0)]
 
 
 def test_listeners_changed_hook_with_remove_listener_handlers():

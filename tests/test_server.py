@@ -662,6 +662,40 @@ def test_high_water_mark_option_reaches_accepted_sockets():
     assert seen == [(1234, 1234)]
 
 
+def test_accepted_sockets_are_independent_fresh_sockets():
+    # Accepted sockets start as copies of one never-opened socket (Stream._fresh_copy):
+    # each must have its own listeners and state, whatever the earlier ones did.
+    def state(sock):
+        return (sock.listener_count("data"), sock.listener_count("end"), sock.readable_flowing,
+                sock.bytes_read, sock.writable_length, sock.timeout, sock.allow_half_open,
+                sock.readable_high_water_mark, sock.destroyed, sock.closed)
+
+    fresh = net.Socket(allow_half_open=True, high_water_mark=99)
+    expected = (0, 0, None, 0, 0, None, True, 99, False, False)
+    assert state(fresh) == expected
+    seen, got = [], []
+
+    def on_connection(sock):
+        seen.append(state(sock))
+        sock.on("data", got.append)  # only this socket's listener
+        sock.on("end", sock.end)
+        sock.set_timeout(5000)
+        if len(seen) == 3:
+            server.close()
+
+    server, port = listen_server(on_connection, allow_half_open=True, high_water_mark=99)
+    clients = []
+    for i in range(3):
+        client = net.connect(port, HOST)
+        client.end(b"%d" % i)
+        client.resume()
+        clients.append(client)
+    run_loop()
+    assert seen == [expected] * 3
+    assert sorted(got) == [b"0", b"1", b"2"]
+    assert state(fresh) == expected and fresh.listener_count("data") == 0
+
+
 def test_accepted_socket_addresses():
     seen = []
 
