@@ -279,13 +279,13 @@ int pn_accel_install_write(uintptr_t cls, uintptr_t impl) {
     return install_method(type, &write_def);
 }
 
-/* Stream._fresh_copy (pyuv_net/_stream.py) in C: a new object of the same class with
+/* Socket._fresh_copy (pyuv_net/_socket.py) in C: a new object of the same class with
  * every __slots__ value of the class and its bases shared, and a new empty `_events`
  * dict. The values of a never-opened stream are immutable but for `_events`, so this
  * is the constructors' result without running ~250 bytecodes per accepted socket. */
 static Py_ssize_t off_events;
 
-static PyObject *stream_fresh_copy(PyObject *self, PyObject *unused) {
+static PyObject *socket_fresh_copy(PyObject *self, PyObject *unused) {
     PyTypeObject *type = Py_TYPE(self);
     PyObject *copy = type->tp_alloc(type, 0);
     if (copy == NULL)
@@ -313,7 +313,7 @@ static PyObject *stream_fresh_copy(PyObject *self, PyObject *unused) {
 }
 
 static PyMethodDef fresh_copy_def = {
-    "_fresh_copy", stream_fresh_copy, METH_NOARGS,
+    "_fresh_copy", socket_fresh_copy, METH_NOARGS,
     "A new stream in this never-opened stream's state."};
 
 int pn_accel_install_fresh_copy(uintptr_t cls) {

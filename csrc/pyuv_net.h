@@ -82,7 +82,7 @@ void pn_handle_set_listener(pn_handle_t *h, uintptr_t listener);
 /* Replaces cls.write (pyuv_net's Stream) with a C method doing its fast path and
  * calling `impl` (the Python write) for everything else; see accel.c. */
 int pn_accel_install_write(uintptr_t cls, uintptr_t impl);
-/* Replaces cls._fresh_copy (Stream's) with its C equivalent; see accel.c. */
+/* Replaces cls._fresh_copy (Socket's) with its C equivalent; see accel.c. */
 int pn_accel_install_fresh_copy(uintptr_t cls);
 
 /* Embedding in another event loop (csrc/backend.c): the descriptor to watch for

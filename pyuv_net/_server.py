@@ -76,7 +76,7 @@ class Server(EventEmitter):
             "no_delay": bool(no_delay), "keep_alive": bool(keep_alive),
             "keep_alive_initial_delay": keep_alive_delay(keep_alive_initial_delay), "high_water_mark": high_water_mark,
         }
-        # Each accepted socket starts as a copy of this one (Stream._fresh_copy).
+        # Each accepted socket starts as a copy of this one (Socket._fresh_copy).
         self._fresh_socket = Socket(allow_half_open=allow_half_open, high_water_mark=high_water_mark,
                                     loop=self._loop)
         if connection_listener is not None:

@@ -16,7 +16,6 @@ Invariants:
 """
 from __future__ import annotations
 
-import copy
 import errno
 import threading
 from collections import deque
@@ -194,14 +193,6 @@ class Stream(EventEmitter):
         self._bytes_read = 0
         self._bytes_written = 0
 
-
-    def _fresh_copy(self: _S) -> _S:
-        """A new stream in this never-opened stream's state, without running the
-        constructors (a Server copies one per accepted connection). Every value of
-        such a stream is immutable but the listeners' dict. CPython: csrc/accel.c."""
-        new = copy.copy(self)
-        new._events = {}
-        return new
 
     # -- the handle -------------------------------------------------------------
 
@@ -1014,5 +1005,3 @@ class Stream(EventEmitter):
 # CPython: write()'s fast path as a C method (csrc/accel.c); the Python write above
 # stays what it calls for everything else.
 WRITE_IN_C = _ACCEL and lib.pn_accel_install_write(id(Stream), id(Stream.write)) == 0
-if _ACCEL:
-    lib.pn_accel_install_fresh_copy(id(Stream))  # else the Python one above

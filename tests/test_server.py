@@ -663,7 +663,7 @@ def test_high_water_mark_option_reaches_accepted_sockets():
 
 
 def test_accepted_sockets_are_independent_fresh_sockets():
-    # Accepted sockets start as copies of one never-opened socket (Stream._fresh_copy):
+    # Accepted sockets start as copies of one never-opened socket (Socket._fresh_copy):
     # each must have its own listeners and state, whatever the earlier ones did.
     def state(sock):
         return (sock.listener_count("data"), sock.listener_count("end"), sock.readable_flowing,
