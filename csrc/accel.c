@@ -314,7 +314,7 @@ static PyObject *socket_fresh_copy(PyObject *self, PyObject *unused) {
 
 static PyMethodDef fresh_copy_def = {
     "_fresh_copy", socket_fresh_copy, METH_NOARGS,
-    "A new stream in this never-opened stream's state."};
+    "A new socket in the state of this never-opened one."};
 
 int pn_accel_install_fresh_copy(uintptr_t cls) {
     off_events = slot_offset((PyTypeObject *)cls, "_events");
