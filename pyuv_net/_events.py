@@ -140,7 +140,8 @@ class EventEmitter:
 
     # ------------------------------------------------------------------ hook
     def _listeners_changed(self, event: Any) -> None:
-        """Called after the listeners of ``event`` changed (no-op here).
+        """Called after the listeners of ``event`` changed (no-op here), for
+        the events in ``_hooked_events``.
 
         Called once after each addition, once after each removal (including
         the removal of a ``once`` listener when it fires, and before the
