@@ -4,9 +4,9 @@ Each server runs under `valgrind --tool=callgrind` twice while the load generato
 ping-pong on 10 connections (1 KiB messages, or --size; or, with --mode connect, 10
 workers connecting, echoing 64 bytes and closing: the cost is then per connection; or,
 with --mode stream, 64 KiB chunks streamed on 4 connections: per MiB echoed), once for
-a short and once for a longer load; the
-difference between the two runs, divided by the difference in requests, is the cost of
-one request with start-up and shut-down cancelled out. Instruction counts do not depend
+a short and once for a longer load; the difference between the two runs, divided by
+the difference in requests, is the cost of one request with start-up and shut-down
+cancelled out. Instruction counts do not depend
 on what else the machine is doing, so this is the figure to watch when changing the hot
 path. (Kernel work, the syscalls themselves, is not counted.)
 

@@ -27,13 +27,12 @@ _SERVER_OPTIONS = ("allow_half_open", "pause_on_connect", "no_delay", "keep_aliv
 
 
 class _ConnectionOptions(TypedDict):
-    """What the server applies to each accepted socket."""
-    allow_half_open: bool
+    """What the server applies to each accepted socket once it is connected (the rest,
+    allow_half_open and high_water_mark, its prototype socket carries)."""
     pause_on_connect: bool
     no_delay: bool
     keep_alive: bool
     keep_alive_initial_delay: int
-    high_water_mark: Optional[int]
 
 
 class Server(EventEmitter):
@@ -69,16 +68,14 @@ class Server(EventEmitter):
         self._unref = False
         self._listen_address: Optional[str] = None
         self._max_connections: Optional[int] = None
-        if high_water_mark is not None and (isinstance(high_water_mark, bool) or not isinstance(high_water_mark, int) or high_water_mark < 0):
-            raise value_error("ERR_INVALID_ARG_VALUE", "high_water_mark must be a non-negative int")
-        self._options: _ConnectionOptions = {
-            "allow_half_open": bool(allow_half_open), "pause_on_connect": bool(pause_on_connect),
-            "no_delay": bool(no_delay), "keep_alive": bool(keep_alive),
-            "keep_alive_initial_delay": keep_alive_delay(keep_alive_initial_delay), "high_water_mark": high_water_mark,
-        }
-        # Each accepted socket starts as a copy of this one (Socket._fresh_copy).
+        # Each accepted socket starts as a copy of this one (Socket._fresh_copy), whose
+        # constructor also checks high_water_mark.
         self._fresh_socket = Socket(allow_half_open=allow_half_open, high_water_mark=high_water_mark,
                                     loop=self._loop)
+        self._options: _ConnectionOptions = {
+            "pause_on_connect": bool(pause_on_connect), "no_delay": bool(no_delay),
+            "keep_alive": bool(keep_alive), "keep_alive_initial_delay": keep_alive_delay(keep_alive_initial_delay),
+        }
         if connection_listener is not None:
             self.on("connection", connection_listener)
 
