@@ -108,7 +108,9 @@ def one(server, seconds, outdir, tag, size=1024, mode="pingpong"):
                             capture_output=True, text=True, timeout=seconds + 60)
         result = json.loads(lg.stdout.strip().splitlines()[-1])
     finally:
-        proc.send_signal(signal.SIGINT)
+        # SIGTERM, not SIGINT: a shell starting us in the background makes its children
+        # ignore SIGINT, and callgrind writes its counts when the process dies of TERM.
+        proc.send_signal(signal.SIGTERM)
         try:
             proc.wait(timeout=60)
         except subprocess.TimeoutExpired:

@@ -2,15 +2,16 @@
  * stream's single 'data' listener, so a read costs the listener's own call and the
  * bytes object it receives, and no Python code of ours runs in between. Writes:
  * Stream.write's fast path is a C method (below), and a big queued tail keeps its
- * bytes object alive instead of being copied (pn_write_owned).
+ * bytes object alive instead of being copied (pn_write_owned). Other events (a
+ * connection, EOF, a shutdown or write done, a close, timers) call their object's
+ * method from C too.
  *
- * What the Python dispatcher (pn_py_reads in pyuv_net/_dispatch.py) does per read is
- * done here in the same order: call the listener, drain the loop's tick queue if
- * anything is in it, and hand an exception raised by either to the loop's fail().
- * A read with no listener in C (EOF, errors, paused or decoding streams, several
- * listeners) goes through pn_py_read, the per-read Python path, in its place in the
- * order. PyPy has no such C API: there this file compiles to stubs and reads take
- * the pure cffi path. */
+ * What the Python dispatcher (pyuv_net/_dispatch.py) does per event is done here in
+ * the same order: call the listener (or the stream's _on_data / _on_read_error when
+ * it has none in C: EOF, errors, paused or decoding streams, several listeners),
+ * drain the loop's tick queue if anything is in it, and hand an exception raised by
+ * either to the loop's fail(). PyPy has no such C API: there this file compiles to
+ * stubs and events take the cffi callbacks. */
 #include <Python.h>
 #ifndef Py_T_OBJECT_EX /* before 3.12 */
 #include <structmember.h>
@@ -106,14 +107,136 @@ static void run_ticks(pn_loop_t *loop) {
     Py_XDECREF(r);
 }
 
+/* ---- events --------------------------------------------------------------------
+ *
+ * What each callback of the Python dispatcher does (pyuv_net/_dispatch.py):
+ *     obj = _objects[slot]; obj.<method>(*args); drain the ticks; an exception to fail()
+ * done here, so an event costs the method's own call and no cffi callback or Python
+ * frame of ours around it. */
+
+static PyObject *objects, *free_slots; /* _dispatch._objects and _free_slots */
+static PyObject *str_on_read_error, *str_on_data, *str_on_closed;
+static PyObject *event_names[PN_EV_COUNT];
+static const char *const event_methods[PN_EV_COUNT] = {
+    [PN_EV_CONNECTION] = "_on_connection", [PN_EV_CONNECTED] = "_on_connected",
+    [PN_EV_SHUTDOWN] = "_on_shutdown",     [PN_EV_WRITTEN] = "_on_written",
+    [PN_EV_POLL] = "_on_poll",             [PN_EV_TIMER] = "_on_timer",
+    [PN_EV_IDLE_TIMEOUT] = "_on_idle_timeout", [PN_EV_CHECK] = "_on_check",
+    [PN_EV_ASYNC] = "_on_async"};
+
+static int intern(PyObject **name, const char *text) {
+    if (*name == NULL)
+        *name = PyUnicode_InternFromString(text);
+    return *name != NULL ? 0 : -1;
+}
+
+int pn_accel_install_dispatch(uintptr_t objects_list, uintptr_t free_list) {
+    int bad = intern(&str_on_read_error, "_on_read_error") | intern(&str_on_data, "_on_data") |
+              intern(&str_on_closed, "_on_closed");
+    for (int i = 0; i < PN_EV_COUNT; i++)
+        bad |= intern(&event_names[i], event_methods[i]);
+    if (bad) {
+        PyErr_Clear();
+        return UV_ENOMEM;
+    }
+    Py_INCREF((PyObject *)objects_list);
+    Py_INCREF((PyObject *)free_list);
+    Py_XSETREF(objects, (PyObject *)objects_list);
+    Py_XSETREF(free_slots, (PyObject *)free_list);
+    return 0;
+}
+
+/* The object in `slot`, a new reference, or NULL (no exception set) if there is none. */
+static PyObject *object_at(int slot) {
+    if (slot < 0 || slot >= PyList_GET_SIZE(objects))
+        return NULL;
+    PyObject *obj = PyList_GET_ITEM(objects, slot);
+    Py_INCREF(obj);
+    return obj;
+}
+
+/* obj.<name>(arg) (or without an argument if `arg` is NULL) and the ticks after it; the
+ * GIL is held. `arg` NULL with an exception set (making it failed) goes to fail(). */
+static void call_method(pn_loop_t *loop, int slot, PyObject *name, PyObject *arg) {
+    if (arg == NULL && PyErr_Occurred()) {
+        fail(loop);
+        return;
+    }
+    PyObject *obj = object_at(slot);
+    if (obj == NULL) {
+        PyErr_Format(PyExc_SystemError, "pyuv_net: no object in slot %d", slot);
+        fail(loop);
+        return;
+    }
+    PyObject *args[2] = {obj, arg};
+    PyObject *r = PyObject_VectorcallMethod(name, args, (arg != NULL ? 2 : 1), NULL);
+    Py_DECREF(obj);
+    if (r == NULL) {
+        fail(loop);
+        return;
+    }
+    Py_DECREF(r);
+    run_ticks(loop);
+}
+
+static int accelerated(pn_loop_t *loop) { return loop->py_ticks != NULL && objects != NULL && !loop->closing; }
+
+int pn_accel_event(pn_loop_t *loop, int slot, enum pn_event event, int status) {
+    if (!accelerated(loop))
+        return 0;
+    PyGILState_STATE gil = PyGILState_Ensure();
+    if (event < PN_EV_TIMER) {
+        PyObject *arg = PyLong_FromLong(status);
+        call_method(loop, slot, event_names[event], arg);
+        Py_XDECREF(arg);
+    } else {
+        call_method(loop, slot, event_names[event], NULL);
+    }
+    PyGILState_Release(gil);
+    return 1;
+}
+
+/* As pn_py_closed: the slot is released (_dispatch.release), then obj._on_closed(). */
+int pn_accel_closed(pn_loop_t *loop, int slot) {
+    if (!accelerated(loop))
+        return 0;
+    PyGILState_STATE gil = PyGILState_Ensure();
+    PyObject *obj = object_at(slot);
+    PyObject *number = PyLong_FromLong(slot);
+    if (obj == NULL || number == NULL || (Py_INCREF(Py_None), PyList_SetItem(objects, slot, Py_None)) < 0 ||
+        PyList_Append(free_slots, number) < 0) {
+        if (!PyErr_Occurred())
+            PyErr_Format(PyExc_SystemError, "pyuv_net: no object in slot %d", slot);
+        fail(loop);
+    } else {
+        PyObject *r = PyObject_CallMethodNoArgs(obj, str_on_closed);
+        if (r == NULL)
+            fail(loop);
+        else
+            run_ticks(loop);
+        Py_XDECREF(r);
+    }
+    Py_XDECREF(number);
+    Py_XDECREF(obj);
+    PyGILState_Release(gil);
+    return 1;
+}
+
 void pn_accel_deliver(pn_loop_t *loop) {
     PyGILState_STATE gil = PyGILState_Ensure();
     for (int i = 0; i < loop->nreads; i++) {
         const int *r = loop->reads + 3 * i;
         PyObject *listener = loop->read_handles[i]->py_listener;
-        if (listener == NULL || r[2] < 0) {
-            /* EOF or an error (r[1]), or bytes for the stream's own _on_data */
-            pn_py_read(r[0], r[2] < 0 ? r[1] : r[2] - r[1], loop->slab + (r[2] < 0 ? 0 : r[1]));
+        if (r[2] < 0) { /* EOF or an error */
+            PyObject *nread = PyLong_FromLong(r[1]);
+            call_method(loop, r[0], str_on_read_error, nread);
+            Py_XDECREF(nread);
+            continue;
+        }
+        if (listener == NULL) { /* bytes for the stream's own _on_data */
+            PyObject *bytes = PyBytes_FromStringAndSize(loop->slab + r[1], r[2] - r[1]);
+            call_method(loop, r[0], str_on_data, bytes);
+            Py_XDECREF(bytes);
             continue;
         }
         PyObject *chunk = PyBytes_FromStringAndSize(loop->slab + r[1], r[2] - r[1]);
@@ -333,5 +456,8 @@ void pn_accel_release(void *owner) {}
 void pn_accel_loop_free(pn_loop_t *loop) {}
 int pn_accel_install_write(uintptr_t cls, uintptr_t impl) { return UV_ENOSYS; }
 int pn_accel_install_fresh_copy(uintptr_t cls) { return UV_ENOSYS; }
+int pn_accel_install_dispatch(uintptr_t objects_list, uintptr_t free_list) { return UV_ENOSYS; }
+int pn_accel_event(pn_loop_t *loop, int id, enum pn_event event, int status) { return 0; }
+int pn_accel_closed(pn_loop_t *loop, int id) { return 0; }
 
 #endif

@@ -23,6 +23,7 @@ struct pn_loop_s {
     size_t slab_used;
     int nreads;
     int flushing;       /* Python is taking the batch: reads meanwhile go direct */
+    int closing;        /* pn_loop_close: the close callbacks go to Python's own path */
     /* CPython (accel.c): the Python loop's tick queue and a weak reference to the
      * loop, set by pn_loop_accelerate; NULL where reads go through pn_py_reads. */
     void *py_ticks;
@@ -87,5 +88,24 @@ void pn_accel_release(void *owner);
 void pn_accel_deliver(pn_loop_t *loop);
 void pn_accel_handle_free(pn_handle_t *h);
 void pn_accel_loop_free(pn_loop_t *loop);
+
+/* accel.c (CPython): the other events, each a method call on the slot's object
+ * (pyuv_net/_dispatch.py names them) made from C. Each returns 1 when it delivered
+ * the event, 0 when the caller must use the cffi callback instead (PyPy, or a loop
+ * being closed: Python then takes the close callbacks itself). */
+enum pn_event {
+    PN_EV_CONNECTION, /* _on_connection(status) */
+    PN_EV_CONNECTED,  /* _on_connected(status) */
+    PN_EV_SHUTDOWN,   /* _on_shutdown(status) */
+    PN_EV_WRITTEN,    /* _on_written(status) */
+    PN_EV_POLL,       /* _on_poll(status) */
+    PN_EV_TIMER,      /* _on_timer(), and the following without arguments */
+    PN_EV_IDLE_TIMEOUT,
+    PN_EV_CHECK,
+    PN_EV_ASYNC,
+    PN_EV_COUNT
+};
+int pn_accel_event(pn_loop_t *loop, int id, enum pn_event event, int status);
+int pn_accel_closed(pn_loop_t *loop, int id);
 
 #endif

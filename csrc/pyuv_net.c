@@ -112,6 +112,7 @@ static void close_any(uv_handle_t *hd, void *arg) {
 }
 
 int pn_loop_close(pn_loop_t *loop) {
+    loop->closing = 1;
     loop->nreads = 0; /* Python is deaf now: the gathered reads go nowhere */
     if (!uv_is_closing((uv_handle_t *)&loop->flush_check))
         uv_close((uv_handle_t *)&loop->flush_check, NULL);
@@ -131,25 +132,25 @@ int pn_loop_close(pn_loop_t *loop) {
 
 static void on_timer(uv_timer_t *t) {
     pn_handle_t *h = t->data;
-    before_python(h->loop);
-    pn_py_timer(h->id);
+    if (!pn_accel_event(before_python(h->loop), h->id, PN_EV_TIMER, 0))
+        pn_py_timer(h->id);
 }
 static void on_check(uv_check_t *c) {
     pn_handle_t *h = c->data;
-    before_python(h->loop);
-    pn_py_check(h->id);
+    if (!pn_accel_event(before_python(h->loop), h->id, PN_EV_CHECK, 0))
+        pn_py_check(h->id);
 }
 static void on_idle(uv_idle_t *i) { (void)i; /* only keeps the poll phase from blocking */ }
 static void on_async(uv_async_t *a) {
     pn_handle_t *h = a->data;
-    before_python(h->loop);
-    pn_py_async(h->id);
+    if (!pn_accel_event(before_python(h->loop), h->id, PN_EV_ASYNC, 0))
+        pn_py_async(h->id);
 }
 static void on_poll(uv_poll_t *p, int status, int events) {
     (void)events;
     pn_handle_t *h = p->data;
-    before_python(h->loop);
-    pn_py_poll(h->id, status);
+    if (!pn_accel_event(before_python(h->loop), h->id, PN_EV_POLL, status))
+        pn_py_poll(h->id, status);
 }
 
 static pn_handle_t *handle_alloc(pn_loop_t *loop, int kind, int id) {
@@ -202,8 +203,8 @@ pn_handle_t *pn_poll_new(pn_loop_t *loop, int id, int fd) {
 static void part_closed(pn_handle_t *h) {
     if (--h->open_parts > 0)
         return;
-    before_python(h->loop);
-    pn_py_closed(h->id);
+    if (!pn_accel_closed(before_python(h->loop), h->id))
+        pn_py_closed(h->id);
     pn_accel_handle_free(h);
     free(h);
 }
@@ -291,8 +292,8 @@ static void on_inactivity_timer(uv_timer_t *t) {
         uv_timer_start(t, on_inactivity_timer, due - now, 0);
         return;
     }
-    before_python(h->loop);
-    pn_py_idle_timeout(h->id);
+    if (!pn_accel_event(before_python(h->loop), h->id, PN_EV_IDLE_TIMEOUT, 0))
+        pn_py_idle_timeout(h->id);
 }
 
 int pn_stream_set_timeout(pn_handle_t *h, uint64_t ms) {
@@ -432,8 +433,8 @@ static void on_written(uv_write_t *req, int status) {
         uv_read_start(&src->u.stream, on_alloc, on_read);
     }
     if (!from_pipe) {
-        before_python(h->loop);
-        pn_py_written(h->id, status);
+        if (!pn_accel_event(before_python(h->loop), h->id, PN_EV_WRITTEN, status))
+            pn_py_written(h->id, status);
     }
 }
 
@@ -564,8 +565,8 @@ void pn_pipe_stop(pn_handle_t *src) { pipe_unlink_both(src); }
 static void on_shutdown(uv_shutdown_t *req, int status) {
     pn_handle_t *h = req->handle->data;
     free(req);
-    before_python(h->loop);
-    pn_py_shut(h->id, status);
+    if (!pn_accel_event(before_python(h->loop), h->id, PN_EV_SHUTDOWN, status))
+        pn_py_shut(h->id, status);
 }
 
 int pn_shutdown(pn_handle_t *h) {
@@ -580,8 +581,8 @@ int pn_shutdown(pn_handle_t *h) {
 
 static void on_connection(uv_stream_t *server, int status) {
     pn_handle_t *h = server->data;
-    before_python(h->loop);
-    pn_py_connection(h->id, status);
+    if (!pn_accel_event(before_python(h->loop), h->id, PN_EV_CONNECTION, status))
+        pn_py_connection(h->id, status);
 }
 
 int pn_listen(pn_handle_t *h, int backlog) { return uv_listen(&h->u.stream, backlog, on_connection); }
@@ -618,8 +619,8 @@ static int parse_addr(const char *ip, int port, struct sockaddr_storage *ss) {
 static void on_connect(uv_connect_t *req, int status) {
     pn_handle_t *h = req->handle->data;
     free(req); /* see on_shutdown */
-    before_python(h->loop);
-    pn_py_connected(h->id, status);
+    if (!pn_accel_event(before_python(h->loop), h->id, PN_EV_CONNECTED, status))
+        pn_py_connected(h->id, status);
 }
 
 #ifndef _WIN32

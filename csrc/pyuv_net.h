@@ -84,6 +84,9 @@ void pn_handle_set_listener(pn_handle_t *h, uintptr_t listener);
 int pn_accel_install_write(uintptr_t cls, uintptr_t impl);
 /* Replaces cls._fresh_copy (Socket's) with its C equivalent; see accel.c. */
 int pn_accel_install_fresh_copy(uintptr_t cls);
+/* Gives C the dispatcher's slot table (_objects) and free list (_free_slots), so the
+ * events other than reads reach their objects' methods from C too; see accel.c. */
+int pn_accel_install_dispatch(uintptr_t objects, uintptr_t free_slots);
 
 /* Embedding in another event loop (csrc/backend.c): the descriptor to watch for
  * readability (-1 where there is none, as on Windows), and how long the embedder may

@@ -9,6 +9,9 @@ callback, never earlier.
 Each callback below is one `@ffi.def_extern`, so one libuv event costs one C->Python
 call. After the event, the loop's tick queue (Node's process.nextTick) is drained. An
 exception escaping either is recorded on the loop, which stops; `Loop.run` re-raises.
+On CPython, csrc/accel.c does the same from C (the object's method is then the only
+Python called); these callbacks serve PyPy, DNS answers, a read arriving while a batch
+is being delivered, and the close callbacks of Loop.close().
 """
 from __future__ import annotations
 
@@ -24,6 +27,9 @@ ACCEL = bool(lib.pn_accel_available())
 
 _objects: List[Any] = []
 _free_slots: List[int] = []
+# CPython: C calls the objects' methods itself (see the module's docstring).
+if ACCEL and lib.pn_accel_install_dispatch(id(_objects), id(_free_slots)) != 0:
+    raise MemoryError("pyuv_net: installing the C dispatcher")
 
 
 def register(obj: Any) -> int:
@@ -91,9 +97,8 @@ def _uncaught(exc_type: Any, exc_value: Optional[BaseException], traceback: Any)
 
 @ffi.def_extern(onerror=_uncaught)
 def pn_py_read(slot: int, nread: int, data: Any) -> None:
-    """One read: on CPython, each read whose stream has no listener in C (csrc/accel.c
-    delivers the others itself); anywhere, a read that would arrive while Python is
-    taking a batch."""
+    """One read that arrived while Python was taking a batch (its bytes are not in
+    the slab)."""
     obj = _objects[slot]
     try:
         if nread > 0:
