@@ -26,15 +26,15 @@
 
 #ifndef PYPY_VERSION
 
-static PyObject *str_run_ticks, *str_fail;
+static PyObject *str_popleft, *str_fail;
 
 int pn_accel_available(void) { return 1; }
 
 int pn_loop_accelerate(pn_loop_t *loop, uintptr_t ticks, uintptr_t loop_ref) {
-    if (str_run_ticks == NULL) {
-        str_run_ticks = PyUnicode_InternFromString("run_ticks");
+    if (str_popleft == NULL) {
+        str_popleft = PyUnicode_InternFromString("popleft");
         str_fail = PyUnicode_InternFromString("fail");
-        if (str_run_ticks == NULL || str_fail == NULL) {
+        if (str_popleft == NULL || str_fail == NULL) {
             PyErr_Clear();
             return UV_ENOMEM;
         }
@@ -96,15 +96,32 @@ static void fail(pn_loop_t *loop) {
     Py_DECREF(exc);
 }
 
-/* After each event, as the Python dispatcher: Node's process.nextTick queue. */
+/* After each event, as the Python dispatcher: Node's process.nextTick queue, drained
+ * here as Loop.run_ticks does (`fn, args = ticks.popleft(); fn(*args)` until empty);
+ * an exception stops the draining, and what is left runs after the next event. */
 static void run_ticks(pn_loop_t *loop) {
-    Py_ssize_t n = PyObject_Length((PyObject *)loop->py_ticks);
-    if (n == 0)
-        return;
-    PyObject *r = n > 0 ? call_loop(loop, str_run_ticks, NULL) : NULL;
-    if (r == NULL)
+    PyObject *ticks = loop->py_ticks;
+    Py_ssize_t n;
+    while ((n = PyObject_Length(ticks)) > 0) {
+        PyObject *tick = PyObject_CallMethodNoArgs(ticks, str_popleft);
+        if (tick == NULL) {
+            fail(loop);
+            return;
+        }
+        PyObject *r = NULL; /* Loop.next_tick queues (fn, args) */
+        if (PyTuple_CheckExact(tick) && PyTuple_GET_SIZE(tick) == 2 && PyTuple_CheckExact(PyTuple_GET_ITEM(tick, 1)))
+            r = PyObject_Call(PyTuple_GET_ITEM(tick, 0), PyTuple_GET_ITEM(tick, 1), NULL);
+        else
+            PyErr_SetString(PyExc_SystemError, "pyuv_net: a tick is not (fn, args)");
+        Py_DECREF(tick);
+        if (r == NULL) {
+            fail(loop);
+            return;
+        }
+        Py_DECREF(r);
+    }
+    if (n < 0)
         fail(loop);
-    Py_XDECREF(r);
 }
 
 /* ---- events --------------------------------------------------------------------
