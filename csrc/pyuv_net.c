@@ -72,6 +72,7 @@ pn_loop_t *pn_loop_new(void) {
     if (loop == NULL)
         return NULL;
     memset(loop, 0, offsetof(pn_loop_t, reads));
+    loop->slab = loop->slab_space + (PN_READ_ALIGN - (uintptr_t)loop->slab_space % PN_READ_ALIGN) % PN_READ_ALIGN;
     if (uv_loop_init(&loop->uv) != 0) {
         free(loop);
         return NULL;
@@ -390,8 +391,8 @@ static void on_read(uv_stream_t *s, ssize_t nread, const uv_buf_t *buf) {
     r[0] = h->id;
     if (nread > 0) {
         r[1] = (int)loop->slab_used;
-        loop->slab_used += (size_t)nread;
-        r[2] = (int)loop->slab_used;
+        r[2] = r[1] + (int)nread;
+        loop->slab_used = ((size_t)r[2] + PN_READ_ALIGN - 1) / PN_READ_ALIGN * PN_READ_ALIGN;
     } else {
         r[1] = (int)nread;
         r[2] = -1;
