@@ -124,6 +124,21 @@ static void run_ticks(pn_loop_t *loop) {
         fail(loop);
 }
 
+/* Drops the references at *first and *second (either may be NULL), from inside the
+ * loop, where the GIL may not be held. */
+static void drop_refs(void **first, void **second) {
+    PyGILState_STATE gil = PyGILState_Ensure();
+    void **refs[2] = {first, second};
+    for (int i = 0; i < 2; i++) {
+        if (refs[i] != NULL) {
+            PyObject *obj = *refs[i];
+            *refs[i] = NULL;
+            Py_XDECREF(obj);
+        }
+    }
+    PyGILState_Release(gil);
+}
+
 /* ---- events --------------------------------------------------------------------
  *
  * What each callback of the Python dispatcher does (pyuv_net/_dispatch.py):
@@ -239,6 +254,61 @@ int pn_accel_closed(pn_loop_t *loop, int slot) {
     return 1;
 }
 
+/* ---- big reads: straight into the bytes object the listener gets ---------------- */
+
+char *pn_accel_read_buffer(pn_handle_t *h, size_t size) {
+    pn_loop_t *loop = h->loop;
+    PyGILState_STATE gil = PyGILState_Ensure();
+    PyObject *bytes = loop->py_spare;
+    loop->py_spare = NULL;
+    if (bytes != NULL && (size_t)PyBytes_GET_SIZE(bytes) != size)
+        Py_CLEAR(bytes);
+    if (bytes == NULL && (bytes = PyBytes_FromStringAndSize(NULL, (Py_ssize_t)size)) == NULL)
+        PyErr_Clear(); /* the slab then */
+    Py_XSETREF(h->py_buffer, bytes); /* (NULL before: on_read takes each one) */
+    h->py_buffer_data = bytes != NULL ? PyBytes_AS_STRING(bytes) : NULL;
+    PyGILState_Release(gil);
+    return h->py_buffer_data;
+}
+
+/* The read got nothing: the object is kept for the loop's next big read (one at most,
+ * so idle connections hold none). */
+void pn_accel_read_unused(pn_handle_t *h) {
+    if (h->loop->py_spare == NULL)
+        h->loop->py_spare = h->py_buffer;
+    else
+        drop_refs(&h->py_buffer, NULL);
+    h->py_buffer = NULL;
+}
+
+void pn_accel_drop_reads(pn_loop_t *loop) {
+    for (int i = 0; i < loop->nreads; i++)
+        if (loop->read_bytes[i] != NULL)
+            drop_refs(&loop->read_bytes[i], NULL);
+}
+
+/* The bytes of gathered read i, as a new reference: a copy out of the slab, or its own
+ * object cut to its length when at least half full (else a copy of that too, the
+ * object being kept for the next big read: cut short, it would leave malloc a big
+ * free tail, and a heap that shrinks and grows page by page costs more than a copy). */
+static PyObject *read_chunk(pn_loop_t *loop, int i, const int *r) {
+    PyObject *bytes = loop->read_bytes[i];
+    if (bytes == NULL)
+        return PyBytes_FromStringAndSize(loop->slab + r[1], r[2] - r[1]);
+    loop->read_bytes[i] = NULL;
+    if (r[2] < PyBytes_GET_SIZE(bytes) / 2) {
+        PyObject *copy = PyBytes_FromStringAndSize(PyBytes_AS_STRING(bytes), r[2]);
+        if (loop->py_spare == NULL)
+            loop->py_spare = bytes;
+        else
+            Py_DECREF(bytes);
+        return copy;
+    }
+    if (_PyBytes_Resize(&bytes, r[2]) < 0) /* (ours alone: nobody else has seen it) */
+        return NULL;
+    return bytes;
+}
+
 void pn_accel_deliver(pn_loop_t *loop) {
     PyGILState_STATE gil = PyGILState_Ensure();
     for (int i = 0; i < loop->nreads; i++) {
@@ -251,12 +321,12 @@ void pn_accel_deliver(pn_loop_t *loop) {
             continue;
         }
         if (listener == NULL) { /* bytes for the stream's own _on_data */
-            PyObject *bytes = PyBytes_FromStringAndSize(loop->slab + r[1], r[2] - r[1]);
+            PyObject *bytes = read_chunk(loop, i, r);
             call_method(loop, r[0], str_on_data, bytes);
             Py_XDECREF(bytes);
             continue;
         }
-        PyObject *chunk = PyBytes_FromStringAndSize(loop->slab + r[1], r[2] - r[1]);
+        PyObject *chunk = read_chunk(loop, i, r);
         if (chunk == NULL) {
             fail(loop);
             continue;
@@ -275,34 +345,21 @@ void pn_accel_deliver(pn_loop_t *loop) {
     PyGILState_Release(gil);
 }
 
-/* Drops the references at *first and *second (either may be NULL), from inside the
- * loop, where the GIL may not be held. */
-static void drop_refs(void **first, void **second) {
-    PyGILState_STATE gil = PyGILState_Ensure();
-    void **refs[2] = {first, second};
-    for (int i = 0; i < 2; i++) {
-        if (refs[i] != NULL) {
-            PyObject *obj = *refs[i];
-            *refs[i] = NULL;
-            Py_XDECREF(obj);
-        }
-    }
-    PyGILState_Release(gil);
-}
-
 /* A queued write's bytes object: held from Python (the GIL is ours), released from
  * its write callback. */
 void pn_accel_hold(void *owner) { Py_INCREF((PyObject *)owner); }
 void pn_accel_release(void *owner) { drop_refs(&owner, NULL); }
 
 void pn_accel_handle_free(pn_handle_t *h) {
-    if (h->py_listener != NULL)
-        drop_refs(&h->py_listener, NULL);
+    if (h->py_listener != NULL || h->py_buffer != NULL)
+        drop_refs(&h->py_listener, &h->py_buffer);
 }
 
 void pn_accel_loop_free(pn_loop_t *loop) {
     if (loop->py_ticks != NULL)
         drop_refs(&loop->py_ticks, &loop->py_loop_ref);
+    if (loop->py_spare != NULL)
+        drop_refs(&loop->py_spare, NULL);
 }
 
 /* ---- Stream.write in C ------------------------------------------------------------
@@ -471,6 +528,9 @@ void pn_accel_handle_free(pn_handle_t *h) {}
 void pn_accel_hold(void *owner) {}
 void pn_accel_release(void *owner) {}
 void pn_accel_loop_free(pn_loop_t *loop) {}
+char *pn_accel_read_buffer(pn_handle_t *h, size_t size) { return NULL; }
+void pn_accel_read_unused(pn_handle_t *h) {}
+void pn_accel_drop_reads(pn_loop_t *loop) {}
 int pn_accel_install_write(uintptr_t cls, uintptr_t impl) { return UV_ENOSYS; }
 int pn_accel_install_fresh_copy(uintptr_t cls) { return UV_ENOSYS; }
 int pn_accel_install_dispatch(uintptr_t objects_list, uintptr_t free_list) { return UV_ENOSYS; }

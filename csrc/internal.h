@@ -36,7 +36,9 @@ struct pn_loop_s {
      * loop, set by pn_loop_accelerate; NULL where reads go through pn_py_reads. */
     void *py_ticks;
     void *py_loop_ref;
+    void *py_spare; /* CPython: a big read's bytes object it did not use, for the next one */
     pn_handle_t *read_handles[PN_MAX_READS]; /* whose each gathered read is */
+    void *read_bytes[PN_MAX_READS]; /* CPython: the bytes object a read went into, or NULL (slab) */
     int reads[PN_MAX_READS * 3]; /* (slot, offset, nread) per read, in order */
     char *slab; /* PN_SLAB_SIZE bytes of slab_space, from a PN_READ_ALIGN boundary */
     char slab_space[PN_SLAB_SIZE + PN_READ_ALIGN];
@@ -80,6 +82,8 @@ struct pn_handle_s {
     int pipe_paused;
     size_t read_size; /* room for the next read, PN_READ_MIN..PN_READ_MAX (0: MIN) */
     void *py_listener; /* CPython: the single 'data' listener, a strong reference (accel.c) */
+    void *py_buffer;   /* CPython: the bytes object being read into, from on_alloc to on_read */
+    char *py_buffer_data;
 };
 
 /* A queued write tail at least this long keeps its bytes object alive rather than
@@ -97,6 +101,16 @@ void pn_accel_release(void *owner);
 void pn_accel_deliver(pn_loop_t *loop);
 void pn_accel_handle_free(pn_handle_t *h);
 void pn_accel_loop_free(pn_loop_t *loop);
+
+/* accel.c (CPython): a stream whose reads keep filling PN_READ_MAX bytes reads straight
+ * into a bytes object, the one its listener gets, instead of into the slab and then
+ * copied. pn_accel_read_buffer returns where to read `size` bytes (h->py_buffer then
+ * holds the object) or NULL (use the slab); pn_accel_read_unused takes h->py_buffer
+ * back after a read that got nothing; pn_accel_drop_reads drops the objects of
+ * gathered reads nobody will deliver. */
+char *pn_accel_read_buffer(pn_handle_t *h, size_t size);
+void pn_accel_read_unused(pn_handle_t *h);
+void pn_accel_drop_reads(pn_loop_t *loop);
 
 /* accel.c (CPython): the other events, each a method call on the slot's object
  * (pyuv_net/_dispatch.py names them) made from C. Each returns 1 when it delivered

@@ -114,6 +114,7 @@ static void close_any(uv_handle_t *hd, void *arg) {
 
 int pn_loop_close(pn_loop_t *loop) {
     loop->closing = 1;
+    pn_accel_drop_reads(loop);
     loop->nreads = 0; /* Python is deaf now: the gathered reads go nowhere */
     if (!uv_is_closing((uv_handle_t *)&loop->flush_check))
         uv_close((uv_handle_t *)&loop->flush_check, NULL);
@@ -328,10 +329,13 @@ static void on_alloc(uv_handle_t *hd, size_t suggested, uv_buf_t *buf) {
     pn_handle_t *h = hd->data;
     pn_loop_t *loop = h->loop;
     size_t size = h->read_size != 0 ? h->read_size : PN_READ_MIN;
-    if (!loop->flushing)
-        buf->base = loop->slab + loop->slab_used;
-    else /* a read while Python takes a batch: not something libuv does today */
+    if (loop->flushing) /* a read while Python takes a batch: not something libuv does today */
         buf->base = malloc(size);
+    else if (size == PN_READ_MAX && loop->py_ticks != NULL && h->pipe_dst == NULL &&
+             (buf->base = pn_accel_read_buffer(h, size)) != NULL)
+        ; /* a stream whose reads keep filling their room: into a bytes object of its own */
+    else
+        buf->base = loop->slab + loop->slab_used;
     buf->len = buf->base != NULL ? size : 0;
 }
 
@@ -376,7 +380,15 @@ static void on_read(uv_stream_t *s, ssize_t nread, const uv_buf_t *buf) {
         if (h->pipe_dst != NULL && pipe_read(h, nread, buf) == 0)
             nread = 0;
     }
-    if (buf->base != NULL && !in_slab(loop, buf->base)) {
+    void *bytes = NULL;
+    if (buf->base != NULL && buf->base == h->py_buffer_data) {
+        if (nread > 0)
+            bytes = h->py_buffer;
+        else
+            pn_accel_read_unused(h);
+        h->py_buffer = NULL;
+        h->py_buffer_data = NULL;
+    } else if (buf->base != NULL && !in_slab(loop, buf->base)) {
         if (nread != 0)
             pn_py_read(h->id, nread, buf->base);
         free(buf->base);
@@ -384,12 +396,17 @@ static void on_read(uv_stream_t *s, ssize_t nread, const uv_buf_t *buf) {
     }
     if (nread == 0)
         return;
-    /* Gathered for the next flush: (slot, start, end) of the bytes in the slab, or
-     * (slot, error, -1) for EOF and errors, which keep their place in the order. */
+    /* Gathered for the next flush: (slot, start, end) of the bytes in the slab (or in
+     * a bytes object of their own: read_bytes), or (slot, error, -1) for EOF and
+     * errors, which keep their place in the order. */
     loop->read_handles[loop->nreads] = h;
+    loop->read_bytes[loop->nreads] = bytes;
     int *r = loop->reads + 3 * loop->nreads++;
     r[0] = h->id;
-    if (nread > 0) {
+    if (bytes != NULL) {
+        r[1] = 0;
+        r[2] = (int)nread;
+    } else if (nread > 0) {
         r[1] = (int)loop->slab_used;
         r[2] = r[1] + (int)nread;
         loop->slab_used = ((size_t)r[2] + PN_READ_ALIGN - 1) / PN_READ_ALIGN * PN_READ_ALIGN;

@@ -1182,6 +1182,31 @@ def test_large_transfer_byte_exact_both_ways():
     assert c.bytes_read == n
 
 
+@pytest.mark.timeout(60)
+@pytest.mark.parametrize("listeners", [1, 2])
+def test_big_reads_arrive_whole_and_every_chunk_kept_stays_intact(listeners):
+    """A bulk transfer's reads grow to 256 KiB (CPython reads those straight into the
+    bytes the listener gets, and reuses an object only if it never reached one): every
+    chunk kept until the end is still what was sent, with one listener (called from C)
+    or two (through the stream)."""
+    n = 8 * 1024 * 1024 + 777
+    data = big_pattern(n)
+    kept = [[] for _ in range(listeners)]
+
+    def on_server(sock):
+        for chunks in kept:
+            sock.on("data", chunks.append)
+        sock.on("end", lambda: pair.server.close())
+
+    pair = Pair(on_server)
+    pair.client.end(data)
+    run_loop(timeout=50)
+    for chunks in kept:
+        assert all(type(chunk) is bytes for chunk in chunks)
+        assert b"".join(chunks) == data
+        assert max(len(chunk) for chunk in chunks) > 128 * 1024  # the big reads happened
+
+
 @pytest.mark.timeout(30)
 @pytest.mark.parametrize("interrupt", ["none", "pause", "second_listener"])
 def test_pipe_between_our_sockets_runs_in_c_with_backpressure(interrupt):
