@@ -235,8 +235,12 @@ int pn_accel_closed(pn_loop_t *loop, int slot) {
     PyGILState_STATE gil = PyGILState_Ensure();
     PyObject *obj = object_at(slot);
     PyObject *number = PyLong_FromLong(slot);
-    if (obj == NULL || number == NULL || (Py_INCREF(Py_None), PyList_SetItem(objects, slot, Py_None)) < 0 ||
-        PyList_Append(free_slots, number) < 0) {
+    int released = -1;
+    if (obj != NULL && number != NULL) {
+        Py_INCREF(Py_None); /* PyList_SetItem takes it, and drops the table's reference */
+        released = PyList_SetItem(objects, slot, Py_None) == 0 ? PyList_Append(free_slots, number) : -1;
+    }
+    if (released < 0) {
         if (!PyErr_Occurred())
             PyErr_Format(PyExc_SystemError, "pyuv_net: no object in slot %d", slot);
         fail(loop);
