@@ -139,6 +139,17 @@ static void drop_refs(void **first, void **second) {
     PyGILState_Release(gil);
 }
 
+/* What follows each call into Python for an event: its exception to fail(), or else
+ * the tick queue drained. Takes the call's result. */
+static void after_event(pn_loop_t *loop, PyObject *result) {
+    if (result == NULL) {
+        fail(loop);
+        return;
+    }
+    Py_DECREF(result);
+    run_ticks(loop);
+}
+
 /* ---- events --------------------------------------------------------------------
  *
  * What each callback of the Python dispatcher does (pyuv_net/_dispatch.py):
@@ -203,12 +214,7 @@ static void call_method(pn_loop_t *loop, int slot, PyObject *name, PyObject *arg
     PyObject *args[2] = {obj, arg};
     PyObject *r = PyObject_VectorcallMethod(name, args, (arg != NULL ? 2 : 1), NULL);
     Py_DECREF(obj);
-    if (r == NULL) {
-        fail(loop);
-        return;
-    }
-    Py_DECREF(r);
-    run_ticks(loop);
+    after_event(loop, r);
 }
 
 static int accelerated(pn_loop_t *loop) { return loop->py_ticks != NULL && objects != NULL && !loop->closing; }
@@ -245,12 +251,7 @@ int pn_accel_closed(pn_loop_t *loop, int slot) {
             PyErr_Format(PyExc_SystemError, "pyuv_net: no object in slot %d", slot);
         fail(loop);
     } else {
-        PyObject *r = PyObject_CallMethodNoArgs(obj, str_on_closed);
-        if (r == NULL)
-            fail(loop);
-        else
-            run_ticks(loop);
-        Py_XDECREF(r);
+        after_event(loop, PyObject_CallMethodNoArgs(obj, str_on_closed));
     }
     Py_XDECREF(number);
     Py_XDECREF(obj);
@@ -339,12 +340,7 @@ void pn_accel_deliver(pn_loop_t *loop) {
         PyObject *result = PyObject_CallOneArg(listener, chunk);
         Py_DECREF(listener);
         Py_DECREF(chunk);
-        if (result == NULL) {
-            fail(loop);
-            continue;
-        }
-        Py_DECREF(result);
-        run_ticks(loop);
+        after_event(loop, result);
     }
     PyGILState_Release(gil);
 }
