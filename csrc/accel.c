@@ -318,6 +318,13 @@ void pn_accel_deliver(pn_loop_t *loop) {
     PyGILState_STATE gil = PyGILState_Ensure();
     for (int i = 0; i < loop->nreads; i++) {
         const int *r = loop->reads + 3 * i;
+        if (uv_is_closing(&loop->read_handles[i]->u.handle)) {
+            /* destroyed by an earlier listener: its stream hears nothing more (its
+             * listener reference goes when the handle is freed) */
+            if (loop->read_bytes[i] != NULL)
+                Py_CLEAR(loop->read_bytes[i]);
+            continue;
+        }
         PyObject *listener = loop->read_handles[i]->py_listener;
         if (r[2] < 0) { /* EOF or an error */
             PyObject *nread = PyLong_FromLong(r[1]);

@@ -94,7 +94,7 @@ class Socket(Stream):
     """Node's net.Socket."""
 
     __slots__ = ("_kind", "_peername", "_sockname", "_no_delay", "_keep_alive", "_keep_alive_delay",
-                 "_connect_target", "_attempts", "_host", "_path", "_unref_wanted")
+                 "_connect_target", "_attempts", "_path", "_unref_wanted")
 
     _listen_handle_source = True
 
@@ -133,7 +133,6 @@ class Socket(Stream):
         self._keep_alive_delay = 0
         self._connect_target: Tuple[Any, Any] = (None, None)
         self._attempts: Optional[_Attempts] = None
-        self._host: Optional[str] = None
         self._path: Optional[str] = None
         self._unref_wanted = False
         if fd is not None:
@@ -233,7 +232,6 @@ class Socket(Stream):
         family = options["family"]
         local_address = options.get("local_address")
         local_port = options.get("local_port")
-        self._host = host
         literal = is_ip(host)
         if literal:
             self._loop.next_tick(self._connect_if_still, host, port, literal, local_address, local_port)
@@ -413,7 +411,6 @@ class Socket(Stream):
             ctx.timer.close()
         Stream.destroy(self, error)
         self._sockname = None  # as Node; the peer's name stays known if it was read
-        self._loop.work_queued()  # the close completes in libuv's next iteration
         return self
 
     def reset_and_destroy(self) -> "Socket":

@@ -117,7 +117,7 @@ class Stream(EventEmitter):
         # writable side
         "_whwm", "_wlen", "_need_drain", "_corked", "_wbuf", "_inflight", "_pending", "_ending",
         "_final_called", "_prefinished", "_finished", "_end_cbs", "_writable_on", "_after_fin",
-        "_shutting_down", "_bytes_pending",
+        "_bytes_pending",
         # lifecycle
         "_destroyed", "_errored", "_error_emitted", "_close_emitted", "_reset_on_destroy",
         "_connecting", "_timeout_ms", "_server", "_bytes_read", "_bytes_written",
@@ -178,7 +178,6 @@ class Stream(EventEmitter):
         self._finished = False
         self._end_cbs: Union[List[_Callback], Tuple[()]] = ()
         self._after_fin = False
-        self._shutting_down = False
         self._bytes_pending = 0
         self._destroyed = False
         self._errored: Optional[BaseException] = None
@@ -381,7 +380,7 @@ class Stream(EventEmitter):
 
     def _end_after_fin(self) -> None:
         if self.writable:
-            self.end()
+            self._end()
 
     def _flow(self) -> None:
         while self._flowing and self._rbuf and not self._destroyed:
@@ -726,11 +725,18 @@ class Stream(EventEmitter):
             encoding, callback = None, encoding
         if callback is not None:  # as write()
             check_callable(callback, "cb")
-        err: Optional[BaseException] = None
         if data is not None:
             self.write(data, encoding)
-            if self._ending or self._errored is not None:
-                err = None  # write() reported it
+        err = self._end()
+        if callback is not None:
+            if err is not None or self._finished:
+                self._loop.next_tick(callback, err)
+            else:
+                self._end_cbs = [*self._end_cbs, callback]
+        return self
+
+    def _end(self) -> Optional[BaseException]:
+        """end() without data or callback; returns what its callback would be told."""
         if self._corked:
             self._corked = 1
             self.uncork()
@@ -738,16 +744,12 @@ class Stream(EventEmitter):
             self._ending = True
             self._write_fast = False
             self._maybe_finish(True)
-        elif self._finished:
-            err = state_error("ERR_STREAM_ALREADY_FINISHED", "Cannot call end after a stream was finished")
-        elif self._destroyed:
-            err = state_error("ERR_STREAM_DESTROYED", "Cannot call end after a stream was destroyed")
-        if callback is not None:
-            if err is not None or self._finished:
-                self._loop.next_tick(callback, err)
-            else:
-                self._end_cbs = [*self._end_cbs, callback]
-        return self
+            return None
+        if self._finished:
+            return state_error("ERR_STREAM_ALREADY_FINISHED", "Cannot call end after a stream was finished")
+        if self._destroyed:
+            return state_error("ERR_STREAM_DESTROYED", "Cannot call end after a stream was destroyed")
+        return None
 
     def _need_finish(self) -> bool:
         return (self._ending and not self._destroyed and not self._wlen and not self._wbuf
@@ -780,11 +782,9 @@ class Stream(EventEmitter):
         if err:
             self._final_done(0 if err_name(err) == "ENOTCONN" else err)
         else:
-            self._shutting_down = True
             self._loop.work_queued()  # the shutdown waits in libuv for its next iteration
 
     def _on_shutdown(self, status: int) -> None:
-        self._shutting_down = False
         self._final_done(0)  # as Node, the shutdown's own status is not an error
 
     def _final_done(self, err: int) -> None:
@@ -839,7 +839,9 @@ class Stream(EventEmitter):
                                            "Socket closed before the connection was established"))
         self._connecting = False
         self._write_fast = False
-        self._set_read_fast(None)
+        # (C's reference to it goes with the handle, and C gives a closing handle's
+        # reads to nobody)
+        self._read_fast = None
         self._reading = False
         if self._wbuf or self._end_cbs:
             self._loop.next_tick(self._error_buffer)
@@ -857,6 +859,7 @@ class Stream(EventEmitter):
                     self._loop.next_tick(self.emit, "error", uv_error(err, "reset"))
             else:
                 lib.pn_handle_close(handle)
+            self._loop.work_queued()  # the close completes in libuv's next iteration
             if error is not None:
                 self._loop.next_tick(self._emit_error, error)
         else:
