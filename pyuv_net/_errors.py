@@ -67,16 +67,21 @@ UV_EOF = -4095  # libuv's end of stream, the same on every platform (uv/errno.h)
 
 
 def uv_error(err: int, syscall: str, address: Optional[str] = None,
-             port: Optional[int] = None) -> OSError:
-    """An OSError for libuv error `err` (negative), as Node's UVException."""
+             port: Optional[int] = None, described: bool = False) -> OSError:
+    """An OSError for libuv error `err` (negative), as Node's errors with a host and
+    port: its message 'connect ECONNREFUSED 127.0.0.1:80', or with `described` (Node's
+    UVExceptionWithHostPort, which listen() uses) 'listen EADDRINUSE: address already
+    in use 127.0.0.1:80'."""
     code = err_name(err)
     strerror = ffi.string(lib.pn_strerror(err)).decode()
     if code.startswith("EAI_"):
         return dns_error(err, syscall, address or "")
     errno = getattr(_errno, code, None)
-    message = "%s %s" % (syscall, code)
-    if address is not None:
-        message += " %s:%s" % (address, port) if port is not None else " " + address
+    message = "%s %s: %s" % (syscall, code, strerror) if described else "%s %s" % (syscall, code)
+    if port is not None and port > 0:
+        message += " %s:%s" % (address, port)
+    elif address:
+        message += " " + address
     exc = OSError(errno, strerror) if errno is not None else OSError(strerror)
     exc.code = code  # type: ignore[attr-defined]
     exc.syscall = syscall  # type: ignore[attr-defined]

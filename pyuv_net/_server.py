@@ -39,7 +39,7 @@ class Server(EventEmitter):
     """Node's net.Server."""
 
     __slots__ = ("_loop", "_handle", "_slot", "_kind", "_connections", "_pipe_name", "_unref",
-                 "_options", "_max_connections", "_listen_address", "_fresh_socket", "__weakref__")
+                 "_options", "_max_connections", "_listen_address", "_fresh_socket", "_listen_id", "__weakref__")
 
     _listen_handle_source = True
 
@@ -68,6 +68,7 @@ class Server(EventEmitter):
         self._unref = False
         self._listen_address: Optional[str] = None
         self._max_connections: Optional[int] = None
+        self._listen_id = 0  # close() makes a listen() still looking up its host void
         # Each accepted socket starts as a copy of this one (Socket._fresh_copy), whose
         # constructor also checks high_water_mark.
         self._fresh_socket = Socket(allow_half_open=allow_half_open, high_water_mark=high_water_mark,
@@ -116,13 +117,17 @@ class Server(EventEmitter):
             flags = (lib.PN_BIND_IPV6ONLY if options.get("ipv6_only") else 0) | \
                     (lib.PN_BIND_REUSEPORT if options.get("reuse_port") else 0)
             if host and not is_ip(host):
-                _dns_lookup(host, {}, lambda err, ip=None, fam=None: self._looked_up(err, ip, port, backlog, flags),
+                listen_id = self._listen_id
+                _dns_lookup(host, {}, lambda err, ip=None, fam=None: self._looked_up(listen_id, err, ip, port, backlog, flags),
                             loop=self._loop)
             else:
                 self._listen_tcp(host or None, port, backlog, flags)
         return self
 
-    def _looked_up(self, err: Optional[BaseException], ip: Optional[str], port: int, backlog: int, flags: int) -> None:
+    def _looked_up(self, listen_id: int, err: Optional[BaseException], ip: Optional[str], port: int, backlog: int,
+                   flags: int) -> None:
+        if listen_id != self._listen_id:  # closed meanwhile
+            return
         if err is not None:
             self.emit("error", err)
         else:
@@ -173,7 +178,7 @@ class Server(EventEmitter):
     def _listen_fd(self, fd: int, backlog: int) -> None:
         kind = lib.pn_guess_handle(fd)
         if kind == 0:  # as Node: not a socket (a file, a closed fd) fails listen()
-            self._loop.next_tick(self._emit_error, uv_error(lib.pn_einval(), "listen", None, -1))
+            self._loop.next_tick(self._emit_error, uv_error(lib.pn_einval(), "listen", None, -1, described=True))
             return
         self._new_handle(kind)
         err = (lib.pn_tcp_open if kind == lib.PN_TCP else lib.pn_pipe_open)(self._handle, fd)
@@ -188,7 +193,7 @@ class Server(EventEmitter):
             err = lib.pn_listen(self._handle, backlog)
         if err:
             self._drop_handle()
-            self._loop.next_tick(self._emit_error, uv_error(err, "listen", address, port))
+            self._loop.next_tick(self._emit_error, uv_error(err, "listen", address, port, described=True))
             return
         self._listen_address = address
         if self._unref:
@@ -261,6 +266,7 @@ class Server(EventEmitter):
             else:
                 self.once("close", lambda: callback(None))
         self._drop_handle()
+        self._listen_id += 1
         self._emit_close_if_drained()
         return self
 

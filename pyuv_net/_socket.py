@@ -197,7 +197,7 @@ class Socket(Stream):
         if signal is not None:
             watch_signal(signal, self, self._loop, lambda: self.destroy(abort_error(signal)))
         if self._destroyed:
-            self._reset_state()
+            self._undestroy()
             self._peername = self._sockname = None
         if "allow_half_open" in options:
             self._allow_half_open = bool(options["allow_half_open"])

@@ -145,7 +145,7 @@ class Stream(EventEmitter):
         self._reset_state()
 
     def _reset_state(self) -> None:
-        """The state of a stream that was never opened (also reconnecting after destroy)."""
+        """The state of a stream that was never opened."""
         self._read_fast: Any = None
         self._write_fast: Union[int, bool] = False  # see _update_write_fast
         self._flowing: Optional[bool] = None
@@ -154,19 +154,27 @@ class Stream(EventEmitter):
         # most sockets never buffer, and an idle connection should cost little.
         self._rbuf: Optional[Deque[Any]] = None
         self._rlen = 0
-        self._reading = False
-        self._r_ended = False
-        self._end_emitted = False
-        self._end_scheduled = False
         self._decoder: Optional[Decoder] = None
         self._ndata = 0
         self._resume_scheduled = False
         self._readable_listening = False
         self._need_readable = False
         self._emitted_readable = False
+        self._corked = 0
+        self._bytes_read = 0
+        self._bytes_written = 0
+        self._undestroy()
+
+    def _undestroy(self) -> None:
+        """What connecting again after destroy() starts afresh (Node's _undestroy):
+        the ends and the errors; what the user set up (flowing or paused, the
+        encoding, cork, listeners) stays."""
+        self._reading = False
+        self._r_ended = False
+        self._end_emitted = False
+        self._end_scheduled = False
         self._wlen = 0
         self._need_drain = False
-        self._corked = 0
         # Writes held back, and end() callbacks: an empty tuple until the first (an
         # idle connection should not carry two empty lists).
         self._wbuf: Union[List[Tuple[bytes, _Callback]], Tuple[()]] = ()
@@ -189,8 +197,6 @@ class Stream(EventEmitter):
             self._r_ended = self._end_emitted = True
         if not self._writable_on:  # likewise writable: false
             self._ending = self._finished = True
-        self._bytes_read = 0
-        self._bytes_written = 0
 
 
     # -- the handle -------------------------------------------------------------
@@ -220,6 +226,7 @@ class Stream(EventEmitter):
     def _opened(self) -> None:
         """The handle is connected: pending writes go out, reading starts."""
         self._update_write_fast()
+        self._update_read_fast()  # (a socket connecting again has had none since destroy)
         if self._wbuf and not self._corked:
             self._flush_buffered()
         if self._ending:
@@ -368,10 +375,11 @@ class Stream(EventEmitter):
         if self._errored is not None or self._close_emitted or self._end_emitted or self._rlen:
             return
         self._end_emitted = True
+        if not self._allow_half_open:
+            self._after_fin = True  # before 'end', as Node's own first 'end' listener does it
         if "end" in self._events:  # (most sockets have no listener: no call then)
             self.emit("end")
         if not self._allow_half_open:
-            self._after_fin = True
             if self.writable:
                 self._loop.next_tick(self._end_after_fin)
                 return
@@ -677,11 +685,13 @@ class Stream(EventEmitter):
         self._error_or_destroy(err)
 
     def _write_after_fin(self, callback: _Callback) -> bool:
-        # As Node: only the callback hears of it, no 'error'.
+        # As Node's writeAfterFIN: the callback and 'error' hear of it (no 'error' if
+        # the socket is destroyed already).
         err = OSError(errno.EPIPE, "This socket has been ended by the other party")
         err.code = "EPIPE"  # type: ignore[attr-defined]
         if callback is not None:
             self._loop.next_tick(callback, err)
+        self.destroy(err)
         return False
 
     def _error_buffer(self, err: Optional[BaseException] = None) -> None:
