@@ -6,6 +6,7 @@ to a BlockList, both ways, as in Node. Rules are listed newest first.
 from __future__ import annotations
 
 import ipaddress
+import math
 from typing import Any, Dict, List, Optional, Tuple, Union
 
 from ._errors import describe, type_error, value_error
@@ -17,13 +18,20 @@ _IP = Union[ipaddress.IPv4Address, ipaddress.IPv6Address]
 _FAMILIES = {"ipv4": 4, "ipv6": 6}
 
 
-def _family(value: Any, where: str) -> str:
+def _check_str(value: Any, where: str) -> str:
+    """BlockList's arguments: a str, else TypeError (Node's validateString)."""
     if not isinstance(value, str):
         raise type_error("ERR_INVALID_ARG_TYPE", 'The "%s" argument must be of type str. Received %s'
                          % (where, describe(value)))
-    family = value.lower()
+    return value
+
+
+def _family(value: Any) -> str:
+    """SocketAddress's family: 'ipv4' or 'ipv6' in any case, else ValueError whatever
+    its type (as Node)."""
+    family = value.lower() if isinstance(value, str) else None
     if family not in _FAMILIES:
-        raise value_error("ERR_INVALID_ARG_VALUE", "The property 'options.family' is invalid. Received %r" % value)
+        raise value_error("ERR_INVALID_ARG_VALUE", "The property 'options.family' is invalid. Received %r" % (value,))
     return family
 
 
@@ -62,7 +70,7 @@ class SocketAddress:
             port = opts.get("port", port)
             family = opts.get("family", family)
             flowlabel = opts.get("flowlabel", flowlabel)
-        family = _family(family, "options.family")
+        family = _family(family)
         if address is None:
             address = "127.0.0.1" if family == "ipv4" else "::"
         elif not isinstance(address, str):
@@ -120,7 +128,7 @@ def _socket_address(value: Any, family: Any, where: str) -> SocketAddress:
     if not isinstance(value, str):
         raise type_error("ERR_INVALID_ARG_TYPE", 'The "%s" argument must be of type str or SocketAddress. '
                          "Received %s" % (where, describe(value)))
-    return SocketAddress(address=value, family=_family(family, "family"))
+    return SocketAddress(address=value, family=_family(_check_str(family, "family")))
 
 
 class BlockList:
@@ -153,7 +161,7 @@ class BlockList:
         if isinstance(prefix, bool) or not isinstance(prefix, (int, float)):
             raise type_error("ERR_INVALID_ARG_TYPE", 'The "prefix" argument must be of type int. Received '
                              + describe(prefix))
-        if prefix != int(prefix):
+        if not math.isfinite(prefix) or prefix != int(prefix):
             raise value_error("ERR_OUT_OF_RANGE", 'The value of "prefix" is out of range. It must be an integer. '
                               "Received %r" % (prefix,))
         if not 0 <= prefix <= bits:
@@ -171,7 +179,8 @@ class BlockList:
             raise type_error("ERR_INVALID_ARG_TYPE", 'The "address" argument must be of type str or SocketAddress. '
                              "Received " + describe(address))
         else:
-            ip = _parse(address, family.lower()) if isinstance(family, str) and family.lower() in _FAMILIES else None
+            family = _check_str(family, "family").lower()
+            ip = _parse(address, family) if family in _FAMILIES else None
         if ip is None:
             return False
         for _kind, version, low, high, _text_ in self._rules:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import math
 import re
+import socket as _pysocket
 from typing import Any, Callable, Dict, FrozenSet, List, Optional, Sequence, Tuple
 
 from ._addresses import is_ip
@@ -16,13 +17,19 @@ CONNECT_OPTIONS = frozenset((
     "port", "host", "path", "local_address", "local_port", "family", "hints", "lookup", "timeout",
     "no_delay", "keep_alive", "keep_alive_initial_delay", "allow_half_open", "auto_select_family",
     "auto_select_family_attempt_timeout", "fd", "readable", "writable", "high_water_mark", "loop",
-    "signal", "on_read",
+    "signal", "on_read", "object_mode", "readable_object_mode", "writable_object_mode",
 ))
+# Node's streams take these; a socket carries bytes, so true is refused (false is fine).
+OBJECT_MODES = ("object_mode", "readable_object_mode", "writable_object_mode")
+_FAMILY_NAMES = {"IPv4": 4, "IPv6": 6}  # as dns.lookup takes them (address() gives them)
 LISTEN_OPTIONS = frozenset((
     "port", "host", "path", "backlog", "exclusive", "ipv6_only", "reuse_port", "readable_all",
     "writable_all", "fd", "handle", "signal",
 ))
 
+# dns.lookup's hints: ADDRCONFIG, V4MAPPED and ALL, or 0
+_VALID_HINTS = (getattr(_pysocket, "AI_ADDRCONFIG", 0) | getattr(_pysocket, "AI_V4MAPPED", 0)
+                | getattr(_pysocket, "AI_ALL", 0))
 _CAMEL = re.compile(r"(?<=[a-z0-9])([A-Z])")
 _DIGITS = re.compile(r"^[0-9]+$")
 
@@ -116,8 +123,17 @@ def normalize_connect(args: Sequence[Any], kwargs: Dict[str, Any]) -> Tuple[Dict
     return options, callback
 
 
+def check_object_modes(options: Dict[str, Any]) -> None:
+    for name in OBJECT_MODES:
+        if options.get(name):
+            camel = name.split("_")[0] + "".join(part.title() for part in name.split("_")[1:])
+            raise value_error("ERR_INVALID_ARG_VALUE", "The property 'options.%s' is not supported. Received %r"
+                              % (camel, options[name]))
+
+
 def check_connect_options(options: Dict[str, Any]) -> None:
     """The checks Node makes before connecting (lookupAndConnect)."""
+    check_object_modes(options)
     if options.get("port") is None and options.get("path") is None:
         raise type_error("ERR_MISSING_ARGS", 'The "options" or "port" or "path" argument must be specified')
     if options.get("path") is None:
@@ -134,13 +150,16 @@ def check_connect_options(options: Dict[str, Any]) -> None:
         family = options.get("family", 0)
         if family is None:
             family = 0
+        family = _FAMILY_NAMES.get(family, family) if isinstance(family, str) else family
         if family not in (0, 4, 6) or isinstance(family, bool):
-            raise value_error("ERR_INVALID_ARG_VALUE",
-                              "The property 'options.family' must be one of: 0, 4, 6. Received %r" % (family,))
+            raise value_error("ERR_INVALID_ARG_VALUE", "The property 'options.family' must be one of: "
+                              "0, 4, 6, 'IPv4', 'IPv6'. Received %r" % (options.get("family"),))
         options["family"] = family
         hints = options.get("hints", 0) or 0
         if not isinstance(hints, int) or isinstance(hints, bool):
             raise type_error("ERR_INVALID_ARG_TYPE", "options.hints must be an int")
+        if hints & ~_VALID_HINTS:
+            raise value_error("ERR_INVALID_ARG_VALUE", "The argument 'hints' is invalid. Received %r" % (hints,))
         options["hints"] = hints
         lookup = options.get("lookup")
         if lookup is not None and not callable(lookup):
@@ -210,7 +229,8 @@ def normalize_listen(args: Sequence[Any], kwargs: Dict[str, Any]) -> Tuple[Dict[
             options = snake_keys(first)
             path = options.get("path")
             has_path = isinstance(path, str) and path != ""
-            if options.get("port") is None and not has_path and "fd" not in options and "handle" not in options:
+            # (a 'port' of None is a port to pick, as Node's undefined or null)
+            if "port" not in options and not has_path and "fd" not in options and "handle" not in options:
                 raise value_error("ERR_INVALID_ARG_VALUE",
                                   "The argument 'options' must have the property \"port\" or \"path\". "
                                   "Received %r" % (first,))

@@ -102,7 +102,7 @@ class Server(EventEmitter):
             if isinstance(fd, bool) or not isinstance(fd, int) or not 0 <= fd <= 0x7FFFFFFF:
                 raise value_error("ERR_INVALID_ARG_VALUE", "The argument 'options.fd' is invalid. Received " + describe(fd))
             self._listen_fd(fd, backlog)
-        elif options.get("path") is not None and options.get("port") is None:
+        elif options.get("path") is not None and "port" not in options:
             path = options["path"]
             if not isinstance(path, str) or not path:
                 raise value_error("ERR_INVALID_ARG_VALUE", "The argument 'options' must have the property "

@@ -12,7 +12,7 @@ from ._addresses import is_ip
 from ._dns import lookup as _dns_lookup
 from ._errors import check_local_path, describe, state_error, type_error, uv_error, value_error
 from ._loop import Loop, get_loop
-from ._options import (check_connect_options, keep_alive_delay, normalize_connect, snake_keys,
+from ._options import (check_connect_options, check_object_modes, keep_alive_delay, normalize_connect, snake_keys,
                        validate_attempt_timeout)
 from ._stream import Stream
 from ._timers import Timer
@@ -94,7 +94,7 @@ class Socket(Stream):
     """Node's net.Socket."""
 
     __slots__ = ("_kind", "_peername", "_sockname", "_no_delay", "_keep_alive", "_keep_alive_delay",
-                 "_connect_target", "_attempts", "_path", "_unref_wanted")
+                 "_connect_target", "_attempts", "_attempted", "_path", "_unref_wanted")
 
     _listen_handle_source = True
 
@@ -116,6 +116,7 @@ class Socket(Stream):
             if not isinstance(options, dict):
                 raise type_error("ERR_INVALID_ARG_TYPE", 'The "options" argument must be a dict. Received ' + describe(options))
             opts = snake_keys(options)
+            check_object_modes(opts)
             fd = opts.get("fd", fd)
             allow_half_open = opts.get("allow_half_open", allow_half_open)
             readable = opts.get("readable", readable)
@@ -133,6 +134,7 @@ class Socket(Stream):
         self._keep_alive_delay = 0
         self._connect_target: Tuple[Any, Any] = (None, None)
         self._attempts: Optional[_Attempts] = None
+        self._attempted: Tuple[str, ...] = ()  # "address:port" of each attempt, kept after them
         self._path: Optional[str] = None
         self._unref_wanted = False
         if fd is not None:
@@ -309,6 +311,7 @@ class Socket(Stream):
             self._internal_connect(ordered[0]["address"], port, ordered[0]["family"], None, local_port)
             return
         self._attempts = _Attempts(self, ordered, port, local_port, timeout)
+        self._attempted = ()
         self._next_attempt()
 
     def _next_attempt(self) -> None:
@@ -319,6 +322,7 @@ class Socket(Stream):
             self._make_handle(lib.PN_TCP)
         entry = ctx.addresses[ctx.current]
         ctx.current += 1
+        self._attempted += ("%s:%s" % (entry["address"], ctx.port),)
         self.emit("connectionAttempt", entry["address"], ctx.port, entry["family"])
         if not self._connecting:
             return
@@ -538,10 +542,7 @@ class Socket(Stream):
 
     @property
     def auto_select_family_attempted_addresses(self) -> List[str]:
-        ctx = self._attempts
-        if ctx is None:
-            return []
-        return ["%s:%s" % (a["address"], ctx.port) for a in ctx.addresses[:ctx.current]]
+        return list(self._attempted)
 
     def __repr__(self) -> str:
         return "<Socket %s %s>" % (self.ready_state, self._peer() or self._path or "")

@@ -27,7 +27,7 @@ from ._errors import UV_EOF, check_callable, describe, err_name, state_error, ty
 from ._events import EventEmitter
 from ._loop import Loop
 from ._pipe_flow import connect_pipe
-from ._timers import TIMEOUT_MAX
+from ._timers import TIMEOUT_MAX, Timer
 from ._uv import ffi, lib
 
 __all__ = ["Stream", "DEFAULT_HIGH_WATER_MARK"]
@@ -43,6 +43,12 @@ _new_cstrings = ffi.new
 _Callback = Optional[Callable[[Optional[BaseException]], Any]]
 _S = TypeVar("_S", bound="Stream")
 _UINTPTR = ffi.typeof("uintptr_t")
+
+
+def _timer_ms(ms: float) -> int:
+    """A timeout for libuv's whole milliseconds: a fraction of one is one, as Node's
+    timers make it."""
+    return max(int(ms), 1) if ms else 0
 
 
 def _to_bytes(data: Any, encoding: Optional[str]) -> bytes:
@@ -120,7 +126,7 @@ class Stream(EventEmitter):
         "_bytes_pending",
         # lifecycle
         "_destroyed", "_errored", "_error_emitted", "_close_emitted", "_reset_on_destroy",
-        "_connecting", "_timeout_ms", "_server", "_bytes_read", "_bytes_written",
+        "_connecting", "_timeout_ms", "_handleless_timer", "_server", "_bytes_read", "_bytes_written",
         "__weakref__",
     )
     _hooked_events = frozenset(("data", "readable"))  # what _listeners_changed watches
@@ -137,7 +143,8 @@ class Stream(EventEmitter):
         self._rhwm = hwm
         self._readable_on = readable
         self._allow_half_open = bool(allow_half_open)
-        self._timeout_ms: Optional[int] = None  # as Node: None until set_timeout()
+        self._timeout_ms: Optional[float] = None  # as Node: None until set_timeout()
+        self._handleless_timer: Optional[Timer] = None  # set_timeout() before there is a handle
         self._handle: Any = None
         self._slot = -1
         self._server: Any = None
@@ -221,7 +228,10 @@ class Stream(EventEmitter):
         if _ACCEL and self._read_fast is not None:
             _set_listener(handle, id(self._read_fast))
         if self._timeout_ms:
-            lib.pn_stream_set_timeout(handle, self._timeout_ms)
+            lib.pn_stream_set_timeout(handle, _timer_ms(self._timeout_ms))
+        if self._handleless_timer is not None:  # the handle's own timer takes over
+            self._handleless_timer.close()
+            self._handleless_timer = None
 
     def _opened(self) -> None:
         """The handle is connected: pending writes go out, reading starts."""
@@ -841,6 +851,9 @@ class Stream(EventEmitter):
         if error is not None and not isinstance(error, BaseException):
             raise type_error("ERR_INVALID_ARG_TYPE", "destroy() takes an exception or None")
         self._destroyed = True
+        if self._handleless_timer is not None:
+            self._handleless_timer.close()
+            self._handleless_timer = None
         if error is not None and self._errored is None:
             self._errored = error
         if self._connecting and (self._wbuf or self._end_cbs):
@@ -910,9 +923,11 @@ class Stream(EventEmitter):
             raise type_error("ERR_INVALID_ARG_TYPE", 'The "msecs" argument must be of type number. Received ' + describe(ms))
         if ms != ms or ms < 0 or ms == float("inf"):
             raise value_error("ERR_OUT_OF_RANGE", 'The value of "msecs" is out of range. It must be a non-negative finite number. Received %r' % ms)
-        self._timeout_ms = min(int(ms), TIMEOUT_MAX)  # clamped as Node does (it also warns)
+        self._timeout_ms = min(ms, TIMEOUT_MAX)  # clamped as Node does (it also warns)
         if self._handle is not None:
-            lib.pn_stream_set_timeout(self._handle, self._timeout_ms)
+            lib.pn_stream_set_timeout(self._handle, _timer_ms(self._timeout_ms))
+        else:
+            self._time_out_without_handle()
         if callback is not None:
             check_callable(callback)
             if self._timeout_ms == 0:
@@ -920,6 +935,21 @@ class Stream(EventEmitter):
             else:
                 self.once("timeout", callback)
         return self
+
+    def _time_out_without_handle(self) -> None:
+        """A socket with no handle yet (never connected) times out all the same, as
+        Node's, by a timer of its own that holds no loop alive."""
+        if self._handleless_timer is not None:
+            self._handleless_timer.close()
+            self._handleless_timer = None
+        if self._timeout_ms and not self._destroyed and self._loop._ptr is not None:  # (not on a closed loop)
+            self._handleless_timer = Timer(self._loop, self._handleless_timeout, _timer_ms(self._timeout_ms),
+                                           (), False).unref()
+
+    def _handleless_timeout(self) -> None:
+        self._handleless_timer = None
+        if not self._destroyed:
+            self.emit("timeout")
 
     def _on_idle_timeout(self) -> None:
         self.emit("timeout")
@@ -1005,7 +1035,7 @@ class Stream(EventEmitter):
         return int(base) + self._bytes_pending
 
     @property
-    def timeout(self) -> Optional[int]:
+    def timeout(self) -> Optional[float]:
         return self._timeout_ms
 
     def __enter__(self) -> "Stream":

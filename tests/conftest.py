@@ -23,7 +23,7 @@ import pyuv_net as net
 
 # The modules whose tests get the per-test loop check (the others are owned elsewhere).
 _CORE_MODULES = {"test_loop", "test_timers", "test_server", "test_socket", "test_stream",
-                 "test_errors", "test_faults", "test_bad_input", "test_stateful"}
+                 "test_errors", "test_faults", "test_bad_input", "test_stateful", "test_node_parallel"}
 
 HOST = "127.0.0.1"
 

