@@ -17,7 +17,7 @@ CONNECT_OPTIONS = frozenset((
     "port", "host", "path", "local_address", "local_port", "family", "hints", "lookup", "timeout",
     "no_delay", "keep_alive", "keep_alive_initial_delay", "allow_half_open", "auto_select_family",
     "auto_select_family_attempt_timeout", "fd", "readable", "writable", "high_water_mark", "loop",
-    "signal", "on_read", "object_mode", "readable_object_mode", "writable_object_mode",
+    "signal", "object_mode", "readable_object_mode", "writable_object_mode",
 ))
 # Node's streams take these; a socket carries bytes, so true is refused (false is fine).
 OBJECT_MODES = ("object_mode", "readable_object_mode", "writable_object_mode")
