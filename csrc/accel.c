@@ -321,8 +321,7 @@ void pn_accel_deliver(pn_loop_t *loop) {
         if (uv_is_closing(&loop->read_handles[i]->u.handle)) {
             /* destroyed by an earlier listener: its stream hears nothing more (its
              * listener reference goes when the handle is freed) */
-            if (loop->read_bytes[i] != NULL)
-                Py_CLEAR(loop->read_bytes[i]);
+            Py_CLEAR(loop->read_bytes[i]);
             continue;
         }
         PyObject *listener = loop->read_handles[i]->py_listener;

@@ -19,9 +19,12 @@ CONNECT_OPTIONS = frozenset((
     "auto_select_family_attempt_timeout", "fd", "readable", "writable", "high_water_mark", "loop",
     "signal", "object_mode", "readable_object_mode", "writable_object_mode",
 ))
-# Node's streams take these; a socket carries bytes, so true is refused (false is fine).
-OBJECT_MODES = ("object_mode", "readable_object_mode", "writable_object_mode")
-_FAMILY_NAMES = {"IPv4": 4, "IPv6": 6}  # as dns.lookup takes them (address() gives them)
+# Node's streams take these (snake_case: Node's name); a socket carries bytes, so true
+# is refused (false is fine).
+_OBJECT_MODES = {"object_mode": "objectMode", "readable_object_mode": "readableObjectMode",
+                 "writable_object_mode": "writableObjectMode"}
+FAMILY_NAMES = {4: "IPv4", 6: "IPv6"}  # address()'s; connect() takes them, as dns.lookup does
+_FAMILY_NUMBERS = {name: number for number, name in FAMILY_NAMES.items()}
 LISTEN_OPTIONS = frozenset((
     "port", "host", "path", "backlog", "exclusive", "ipv6_only", "reuse_port", "readable_all",
     "writable_all", "fd", "handle", "signal",
@@ -124,11 +127,10 @@ def normalize_connect(args: Sequence[Any], kwargs: Dict[str, Any]) -> Tuple[Dict
 
 
 def check_object_modes(options: Dict[str, Any]) -> None:
-    for name in OBJECT_MODES:
+    for name, node_name in _OBJECT_MODES.items():
         if options.get(name):
-            camel = name.split("_")[0] + "".join(part.title() for part in name.split("_")[1:])
             raise value_error("ERR_INVALID_ARG_VALUE", "The property 'options.%s' is not supported. Received %r"
-                              % (camel, options[name]))
+                              % (node_name, options[name]))
 
 
 def check_connect_options(options: Dict[str, Any]) -> None:
@@ -150,7 +152,7 @@ def check_connect_options(options: Dict[str, Any]) -> None:
         family = options.get("family", 0)
         if family is None:
             family = 0
-        family = _FAMILY_NAMES.get(family, family) if isinstance(family, str) else family
+        family = _FAMILY_NUMBERS.get(family, family) if isinstance(family, str) else family
         if family not in (0, 4, 6) or isinstance(family, bool):
             raise value_error("ERR_INVALID_ARG_VALUE", "The property 'options.family' must be one of: "
                               "0, 4, 6, 'IPv4', 'IPv6'. Received %r" % (options.get("family"),))

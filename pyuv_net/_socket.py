@@ -12,7 +12,7 @@ from ._addresses import is_ip
 from ._dns import lookup as _dns_lookup
 from ._errors import check_local_path, describe, state_error, type_error, uv_error, value_error
 from ._loop import Loop, get_loop
-from ._options import (check_connect_options, check_object_modes, keep_alive_delay, normalize_connect, snake_keys,
+from ._options import (FAMILY_NAMES, check_connect_options, check_object_modes, keep_alive_delay, normalize_connect, snake_keys,
                        validate_attempt_timeout)
 from ._stream import Stream
 from ._timers import Timer
@@ -24,7 +24,6 @@ if TYPE_CHECKING:
 __all__ = ["Socket", "connect", "connect_async", "get_default_auto_select_family", "set_default_auto_select_family",
            "get_default_auto_select_family_attempt_timeout", "set_default_auto_select_family_attempt_timeout"]
 
-_FAMILY_NAMES = {4: "IPv4", 6: "IPv6"}
 
 
 class _Defaults(TypedDict):
@@ -60,7 +59,7 @@ def _sockname(handle: Any, peer: bool) -> Optional[Dict[str, Any]]:
     family = ffi.new("int *")
     if lib.pn_tcp_sockname(handle, 1 if peer else 0, ip, port, family) != 0:
         return None
-    return {"address": ffi.string(ip).decode(), "family": _FAMILY_NAMES[family[0]], "port": port[0]}
+    return {"address": ffi.string(ip).decode(), "family": FAMILY_NAMES[family[0]], "port": port[0]}
 
 
 def _pipe_name(handle: Any, peer: bool) -> Optional[str]:
@@ -200,7 +199,9 @@ class Socket(Stream):
             watch_signal(signal, self, self._loop, lambda: self.destroy(abort_error(signal)))
         if self._destroyed:
             self._undestroy()
+            self._update_read_fast()  # destroy() dropped it; the handle made below takes it
             self._peername = self._sockname = None
+        self._attempted = ()
         if "allow_half_open" in options:
             self._allow_half_open = bool(options["allow_half_open"])
         if callback is not None:
@@ -311,7 +312,6 @@ class Socket(Stream):
             self._internal_connect(ordered[0]["address"], port, ordered[0]["family"], None, local_port)
             return
         self._attempts = _Attempts(self, ordered, port, local_port, timeout)
-        self._attempted = ()
         self._next_attempt()
 
     def _next_attempt(self) -> None:

@@ -230,13 +230,11 @@ class Stream(EventEmitter):
         if self._timeout_ms:
             lib.pn_stream_set_timeout(handle, _timer_ms(self._timeout_ms))
         if self._handleless_timer is not None:  # the handle's own timer takes over
-            self._handleless_timer.close()
-            self._handleless_timer = None
+            self._drop_handleless_timer()
 
     def _opened(self) -> None:
         """The handle is connected: pending writes go out, reading starts."""
         self._update_write_fast()
-        self._update_read_fast()  # (a socket connecting again has had none since destroy)
         if self._wbuf and not self._corked:
             self._flush_buffered()
         if self._ending:
@@ -389,10 +387,9 @@ class Stream(EventEmitter):
             self._after_fin = True  # before 'end', as Node's own first 'end' listener does it
         if "end" in self._events:  # (most sockets have no listener: no call then)
             self.emit("end")
-        if not self._allow_half_open:
-            if self.writable:
-                self._loop.next_tick(self._end_after_fin)
-                return
+        if self._after_fin and self.writable:
+            self._loop.next_tick(self._end_after_fin)
+            return
         if self._finished or not self._writable_on:
             self.destroy()
 
@@ -852,8 +849,7 @@ class Stream(EventEmitter):
             raise type_error("ERR_INVALID_ARG_TYPE", "destroy() takes an exception or None")
         self._destroyed = True
         if self._handleless_timer is not None:
-            self._handleless_timer.close()
-            self._handleless_timer = None
+            self._drop_handleless_timer()
         if error is not None and self._errored is None:
             self._errored = error
         if self._connecting and (self._wbuf or self._end_cbs):
@@ -940,11 +936,15 @@ class Stream(EventEmitter):
         """A socket with no handle yet (never connected) times out all the same, as
         Node's, by a timer of its own that holds no loop alive."""
         if self._handleless_timer is not None:
-            self._handleless_timer.close()
-            self._handleless_timer = None
+            self._drop_handleless_timer()
         if self._timeout_ms and not self._destroyed and self._loop._ptr is not None:  # (not on a closed loop)
-            self._handleless_timer = Timer(self._loop, self._handleless_timeout, _timer_ms(self._timeout_ms),
-                                           (), False).unref()
+            self._handleless_timer = Timer(self._loop, self._handleless_timeout, self._timeout_ms, (), False).unref()
+
+    def _drop_handleless_timer(self) -> None:
+        # (callers test for one first, no call then: destroy() and _attach() run per connection)
+        timer, self._handleless_timer = self._handleless_timer, None
+        if timer is not None:
+            timer.close()
 
     def _handleless_timeout(self) -> None:
         self._handleless_timer = None
