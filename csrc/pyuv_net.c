@@ -608,10 +608,8 @@ int pn_listen(pn_handle_t *h, int backlog) { return uv_listen(&h->u.stream, back
  * TCP_NODELAY too then (the Server sets it): where accepted sockets inherit it (Linux
  * clones the listener's state), the first accepted socket shows so and the setsockopt
  * is skipped for the rest, a system call less per connection. */
-int pn_accept(pn_handle_t *server, pn_handle_t *client, int nodelay) {
-    int r = uv_accept(&server->u.stream, &client->u.stream);
-    if (r != 0 || !nodelay)
-        return r;
+/* Nagle off on an accepted connection, which may have inherited it from the listener. */
+static int accepted_nodelay(pn_handle_t *server, pn_handle_t *client) {
     if (server->nodelay_inherited == 0) {
         int on = 0;
         socklen_t len = sizeof(on);
@@ -621,6 +619,15 @@ int pn_accept(pn_handle_t *server, pn_handle_t *client, int nodelay) {
         server->nodelay_inherited = got && on ? 1 : -1;
     }
     return server->nodelay_inherited > 0 ? 0 : uv_tcp_nodelay(&client->u.tcp, 1);
+}
+
+int pn_accept(pn_handle_t *server, pn_handle_t *client, int nodelay, int read) {
+    int r = uv_accept(&server->u.stream, &client->u.stream);
+    if (r == 0 && nodelay)
+        r = accepted_nodelay(server, client);
+    if (r == 0 && read)
+        r = pn_read_start(client);
+    return r;
 }
 uint64_t pn_stream_bytes_read(pn_handle_t *h) { return h->bytes_read; }
 uint64_t pn_stream_bytes_written(pn_handle_t *h) { return h->bytes_written; }

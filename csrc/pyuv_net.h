@@ -115,7 +115,7 @@ int pn_pipe_start(pn_handle_t *src, pn_handle_t *dst, size_t hwm);
 void pn_pipe_stop(pn_handle_t *src);
 int pn_shutdown(pn_handle_t *h);
 int pn_listen(pn_handle_t *h, int backlog);
-int pn_accept(pn_handle_t *server, pn_handle_t *client, int nodelay);
+int pn_accept(pn_handle_t *server, pn_handle_t *client, int nodelay, int read);
 int pn_stream_set_timeout(pn_handle_t *h, uint64_t ms);
 uint64_t pn_stream_bytes_read(pn_handle_t *h);
 uint64_t pn_stream_bytes_written(pn_handle_t *h);

@@ -85,8 +85,11 @@ class Loop:
         self._async = _Internal(self, lib.PN_ASYNC, self._run_threadsafe)
         self._wakeup: Optional[Tuple[_Internal, socket.socket, socket.socket]] = None
         # Set while another event loop runs this one (pyuv_net.asyncio's driver): work
-        # queued from outside run() must ask it for a run.
+        # queued from outside run() must ask it for a run (set_embedder).
         self._embedder: Optional[Any] = None
+        # Queues one tick, `_tick((fn, args))`: the deque's own append, so the streams'
+        # per-connection ticks cost no Python frame; _tick_and_wake while embedded.
+        self._tick: Callable[[Tuple[Callable[..., Any], Tuple[Any, ...]]], None] = self._ticks.append
 
     # -- running ------------------------------------------------------------------
 
@@ -176,7 +179,15 @@ class Loop:
     # -- Node's process.nextTick --------------------------------------------------
 
     def next_tick(self, fn: Callable[..., Any], *args: Any) -> None:
-        self._ticks.append((fn, args))
+        self._tick((fn, args))
+
+    def set_embedder(self, embedder: Optional[Any]) -> None:
+        """`embedder` (with a wake() method) runs this loop from now on; None: nobody."""
+        self._embedder = embedder
+        self._tick = self._ticks.append if embedder is None else self._tick_and_wake
+
+    def _tick_and_wake(self, tick: Tuple[Callable[..., Any], Tuple[Any, ...]]) -> None:
+        self._ticks.append(tick)
         if not self._running and self._embedder is not None:
             self._embedder.wake()
 

@@ -221,12 +221,13 @@ class Server(EventEmitter):
         handle, slot = _dispatch.open_handle(sock, self._loop, self._kind)
         tcp = self._kind == lib.PN_TCP
         no_delay = tcp and opts["no_delay"]
-        err = lib.pn_accept(self._handle, handle, no_delay)
+        pause = opts["pause_on_connect"]
+        err = lib.pn_accept(self._handle, handle, no_delay, not pause)  # (reading from the start)
         if err:  # the peer went away before we got to it
             _dispatch._objects[slot] = _dispatch.Ignored(self._loop)
             lib.pn_handle_close(handle)
             return
-        sock._accepted(self, handle, slot, self._kind, opts["pause_on_connect"], no_delay)
+        sock._accepted(self, handle, slot, self._kind, pause, no_delay)
         if tcp and opts["keep_alive"]:
             sock.set_keep_alive(True, opts["keep_alive_initial_delay"])
         self._connections += 1
@@ -235,7 +236,7 @@ class Server(EventEmitter):
     def _drop(self) -> None:
         handle, _ = _dispatch.open_handle(_dispatch.Ignored(self._loop), self._loop, self._kind)
         info: Dict[str, Any] = {}
-        if lib.pn_accept(self._handle, handle, False) == 0 and self._kind == lib.PN_TCP:
+        if lib.pn_accept(self._handle, handle, False, False) == 0 and self._kind == lib.PN_TCP:
             for prefix, peer in (("local", False), ("remote", True)):
                 name = _sockname(handle, peer)
                 if name is not None:
@@ -247,7 +248,8 @@ class Server(EventEmitter):
 
     def _connection_closed(self) -> None:
         self._connections -= 1
-        self._emit_close_if_drained()
+        if self._handle is None:  # (closed: 'close' may be due; a listening server goes on)
+            self._emit_close_if_drained()
 
     def _on_closed(self) -> None:
         pass

@@ -176,7 +176,7 @@ class Socket(Stream):
     def _accepted(self, server: Any, handle: Any, slot: int, kind: int, pause: bool,
                   no_delay: bool) -> None:
         """Takes a connection a Server accepted (into a handle opened for this socket),
-        with Nagle already off if `no_delay` (pn_accept)."""
+        with Nagle already off if `no_delay` and reading unless `pause` (pn_accept)."""
         self._kind = kind
         self._no_delay = no_delay
         self._attach(handle, slot)
@@ -184,9 +184,9 @@ class Socket(Stream):
         if pause:
             self._flowing = False
             self._paused = True
+        else:
+            self._reading = True
         self._update_write_fast()
-        if not pause:
-            self._start_reading()
 
     def connect(self, *args: Any, **kwargs: Any) -> "Socket":
         """connect(port, host='localhost', cb) | connect(path, cb) | connect(options, cb)."""

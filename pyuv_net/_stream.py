@@ -364,7 +364,7 @@ class Stream(EventEmitter):
         self._need_readable = False
         if not self._emitted_readable:
             self._emitted_readable = True
-            self._loop.next_tick(self._emit_readable)
+            self._loop._tick((self._emit_readable, ()))
 
     def _emit_readable(self) -> None:
         if not self._destroyed and (self._rlen or self._r_ended):
@@ -376,7 +376,7 @@ class Stream(EventEmitter):
     def _end_soon(self) -> None:
         if not self._end_scheduled and not self._end_emitted:
             self._end_scheduled = True
-            self._loop.next_tick(self._emit_end)
+            self._loop._tick((self._emit_end, ()))
 
     def _emit_end(self) -> None:
         self._end_scheduled = False
@@ -387,14 +387,14 @@ class Stream(EventEmitter):
             self._after_fin = True  # before 'end', as Node's own first 'end' listener does it
         if "end" in self._events:  # (most sockets have no listener: no call then)
             self.emit("end")
-        if self._after_fin and self.writable:
-            self._loop.next_tick(self._end_after_fin)
+        if self._after_fin and self._writable_now():
+            self._loop._tick((self._end_after_fin, ()))
             return
         if self._finished or not self._writable_on:
             self.destroy()
 
     def _end_after_fin(self) -> None:
-        if self.writable:
+        if self._writable_now():
             self._end()
 
     def _flow(self) -> None:
@@ -512,7 +512,7 @@ class Stream(EventEmitter):
             self._flowing = not self._readable_listening
             if not self._resume_scheduled:
                 self._resume_scheduled = True
-                self._loop.next_tick(self._resume_now)
+                self._loop._tick((self._resume_now, ()))
         self._paused = False
         return self
 
@@ -630,7 +630,7 @@ class Stream(EventEmitter):
             self._check_thread()  # raises
         self._pending += 1
         if queued == 0:
-            self._loop._ticks.append((self._after_write, (callback,)))
+            self._loop._tick((self._after_write, (callback,)))
         elif queued > 0:
             self._wlen += n
             if self._inflight is None:
@@ -783,7 +783,7 @@ class Stream(EventEmitter):
         if self._prefinished and self._pending == 0:
             self._pending += 1
             if sync:
-                self._loop.next_tick(self._finish)
+                self._loop._tick((self._finish, ()))
             else:
                 self._finish()
 
@@ -799,10 +799,8 @@ class Stream(EventEmitter):
         if err:
             self._final_done(0 if err_name(err) == "ENOTCONN" else err)
         else:
-            self._loop.work_queued()  # the shutdown waits in libuv for its next iteration
-
-    def _on_shutdown(self, status: int) -> None:
-        self._final_done(0)  # as Node, the shutdown's own status is not an error
+            if self._loop._embedder is not None:  # the shutdown waits in libuv for its next iteration
+                self._loop.work_queued()
 
     def _final_done(self, err: int) -> None:
         if err:
@@ -812,13 +810,17 @@ class Stream(EventEmitter):
                 if cb is not None:
                     cb(exc)
             self._error_or_destroy(exc)
-            return
+        else:
+            self._on_shutdown(0)
+
+    def _on_shutdown(self, status: int) -> None:
+        # (as Node, the shutdown's own status is not an error)
         if self._need_finish():
             self._prefinished = True
             if "prefinish" in self._events:
                 self.emit("prefinish")
             self._pending += 1
-            self._loop.next_tick(self._finish)
+            self._loop._tick((self._finish, ()))
 
     def _finish(self) -> None:
         self._pending -= 1
@@ -878,13 +880,14 @@ class Stream(EventEmitter):
                     self._loop.next_tick(self.emit, "error", uv_error(err, "reset"))
             else:
                 lib.pn_handle_close(handle)
-            self._loop.work_queued()  # the close completes in libuv's next iteration
+            if self._loop._embedder is not None:  # the close completes in libuv's next iteration
+                self._loop.work_queued()
             if error is not None:
                 self._loop.next_tick(self._emit_error, error)
         else:
             if error is not None:
                 self._loop.next_tick(self._emit_error, error)
-            self._loop.next_tick(self._emit_close, had_error)
+            self._loop._tick((self._emit_close, (had_error,)))
         server, self._server = self._server, None
         if server is not None:
             server._connection_closed()
@@ -963,6 +966,11 @@ class Stream(EventEmitter):
 
     @property
     def writable(self) -> bool:
+        return self._writable_now()
+
+    def _writable_now(self) -> bool:
+        # (the property's body: a method call costs less than a property's on 3.11,
+        # and the end of every connection asks twice)
         return (self._writable_on and not self._destroyed and self._errored is None
                 and not self._ending)
 

@@ -51,7 +51,8 @@ class Timer:
             if not self._ref:
                 lib.pn_handle_unref(self._handle)
         lib.pn_timer_start(self._handle, self._ms, self._ms if self._repeat else 0)
-        self._loop.work_queued()
+        if self._loop._embedder is not None:
+            self._loop.work_queued()
 
     def _close_handle(self) -> None:
         if self._handle is not None:
