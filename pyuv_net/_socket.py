@@ -14,7 +14,7 @@ from ._errors import check_local_path, describe, state_error, type_error, uv_err
 from ._loop import Loop, get_loop
 from ._options import (FAMILY_NAMES, check_connect_options, check_object_modes, keep_alive_delay, normalize_connect, snake_keys,
                        validate_attempt_timeout)
-from ._stream import Stream
+from ._stream import _UINTPTR, Stream
 from ._timers import Timer
 from ._uv import ffi, lib
 
@@ -179,14 +179,17 @@ class Socket(Stream):
         with Nagle already off if `no_delay` and reading unless `pause` (pn_accept)."""
         self._kind = kind
         self._no_delay = no_delay
-        self._attach(handle, slot)
+        # What _attach and _update_write_fast would do for a fresh copy, which has no
+        # timeout, no 'data' listener and nothing to hold writes back.
+        self._handle = handle
+        self._slot = slot
+        self._write_fast = int(ffi.cast(_UINTPTR, handle))
         self._server = server
         if pause:
             self._flowing = False
             self._paused = True
         else:
             self._reading = True
-        self._update_write_fast()
 
     def connect(self, *args: Any, **kwargs: Any) -> "Socket":
         """connect(port, host='localhost', cb) | connect(path, cb) | connect(options, cb)."""

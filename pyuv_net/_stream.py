@@ -405,7 +405,7 @@ class Stream(EventEmitter):
         if not self._rlen:
             if self._r_ended:
                 self._end_soon()
-            elif self._flowing is not False or self._readable_listening:
+            elif not self._reading and (self._flowing is not False or self._readable_listening):
                 self._start_reading()
             self._update_read_fast()
         elif self._rlen < self._rhwm:
