@@ -384,7 +384,9 @@ static PyObject **slot_at(PyObject *self, Py_ssize_t offset) {
     return (PyObject **)((char *)self + offset);
 }
 
-static PyObject *call_impl(PyObject *self, PyObject *const *args, Py_ssize_t nargs, PyObject *kwnames) {
+/* impl(self, *args, **kwargs): a C method's Python original, for what C leaves to it. */
+static PyObject *call_impl(PyObject *impl, PyObject *self, PyObject *const *args, Py_ssize_t nargs,
+                           PyObject *kwnames) {
     PyObject *small[8];
     Py_ssize_t total = nargs + (kwnames != NULL ? PyTuple_GET_SIZE(kwnames) : 0);
     PyObject **stack = total < 8 ? small : PyMem_Malloc(sizeof(PyObject *) * (size_t)(total + 1));
@@ -392,7 +394,7 @@ static PyObject *call_impl(PyObject *self, PyObject *const *args, Py_ssize_t nar
         return PyErr_NoMemory();
     stack[0] = self;
     memcpy(stack + 1, args, sizeof(PyObject *) * (size_t)total);
-    PyObject *r = PyObject_Vectorcall(write_impl, stack, (size_t)nargs + 1, kwnames);
+    PyObject *r = PyObject_Vectorcall(impl, stack, (size_t)nargs + 1, kwnames);
     if (stack != small)
         PyMem_Free(stack);
     return r;
@@ -401,7 +403,7 @@ static PyObject *call_impl(PyObject *self, PyObject *const *args, Py_ssize_t nar
 static PyObject *stream_write(PyObject *self, PyObject *const *args, Py_ssize_t nargs, PyObject *kwnames) {
     PyObject *fast = *slot_at(self, off_write_fast);
     if (nargs != 1 || kwnames != NULL || fast == NULL || !PyLong_CheckExact(fast) || !PyBytes_CheckExact(args[0]))
-        return call_impl(self, args, nargs, kwnames);
+        return call_impl(write_impl, self, args, nargs, kwnames);
     pn_handle_t *h = PyLong_AsVoidPtr(fast);
     if (h == NULL)
         return NULL;
@@ -482,6 +484,81 @@ int pn_accel_install_write(uintptr_t cls, uintptr_t impl) {
     return install_method(type, &write_def);
 }
 
+/* EventEmitter.add_listener (pyuv_net/_events.py), also named on and addListener, in C
+ * for its common case: a callable listener for an event that has none yet, and no
+ * 'newListener' listener. C then does what the Python method does: stores a new list
+ * and calls _listeners_changed if the event is hooked. Anything else (the decorator
+ * form, a second listener and its limit, 'newListener', a bad listener or event, an
+ * emitter whose __init__ did not run) goes to the Python method. Two accepted
+ * sockets' on() calls in every connection come here. */
+static PyObject *add_listener_impl, *str_new_listener, *str_hooked_events, *str_listeners_changed;
+static Py_ssize_t off_emitter_events;
+
+static PyObject *emitter_add_listener(PyObject *self, PyObject *const *args, Py_ssize_t nargs,
+                                      PyObject *kwnames) {
+    PyObject *events = nargs == 2 && kwnames == NULL ? *slot_at(self, off_emitter_events) : NULL;
+    if (events == NULL || !PyDict_CheckExact(events) || !PyCallable_Check(args[1]) ||
+        PyDict_GetItemWithError(events, str_new_listener) != NULL ||
+        PyDict_GetItemWithError(events, args[0]) != NULL || PyErr_Occurred()) {
+        PyErr_Clear(); /* (an unhashable event: the Python method raises it again) */
+        return call_impl(add_listener_impl, self, args, nargs, kwnames);
+    }
+    PyObject *listeners = PyList_New(1);
+    if (listeners == NULL)
+        return NULL;
+    Py_INCREF(args[1]);
+    PyList_SET_ITEM(listeners, 0, args[1]);
+    int stored = PyDict_SetItem(events, args[0], listeners);
+    Py_DECREF(listeners);
+    if (stored < 0)
+        return NULL;
+    PyObject *hooked = PyObject_GetAttr(self, str_hooked_events);
+    if (hooked == NULL)
+        return NULL;
+    int hook = hooked == Py_None ? 1 : PySequence_Contains(hooked, args[0]);
+    Py_DECREF(hooked);
+    if (hook > 0) {
+        PyObject *r = PyObject_CallMethodOneArg(self, str_listeners_changed, args[0]);
+        if (r == NULL)
+            return NULL;
+        Py_DECREF(r);
+    }
+    if (hook < 0)
+        return NULL;
+    Py_INCREF(self);
+    return self;
+}
+
+static PyMethodDef add_listener_def = {
+    "add_listener", (PyCFunction)(void (*)(void))emitter_add_listener, METH_FASTCALL | METH_KEYWORDS,
+    "add_listener($self, /, event, listener=...)\n--\n\n"
+    "Add ``listener`` for ``event``; returns ``self``.\n\n"
+    "Without ``listener``, returns a decorator that registers the function\n"
+    "it decorates and returns that function."};
+
+int pn_accel_install_add_listener(uintptr_t cls, uintptr_t impl) {
+    PyTypeObject *type = (PyTypeObject *)cls;
+    off_emitter_events = slot_offset(type, "_events");
+    if (off_emitter_events < 0 || intern(&str_new_listener, "newListener") ||
+        intern(&str_hooked_events, "_hooked_events") || intern(&str_listeners_changed, "_listeners_changed")) {
+        PyErr_Clear();
+        return UV_EINVAL;
+    }
+    Py_INCREF((PyObject *)impl); /* before the class lets go of it */
+    Py_XSETREF(add_listener_impl, (PyObject *)impl);
+    PyObject *descr = PyDescr_NewMethod(type, &add_listener_def);
+    int bad = descr == NULL;
+    const char *const names[] = {"add_listener", "on", "addListener"};
+    for (int i = 0; i < 3 && !bad; i++)
+        bad = PyObject_SetAttrString((PyObject *)type, names[i], descr) < 0;
+    Py_XDECREF(descr);
+    if (bad) {
+        PyErr_Clear();
+        return UV_ENOMEM;
+    }
+    return 0;
+}
+
 /* Socket._fresh_copy (pyuv_net/_socket.py) in C: a new object of the same class with
  * every __slots__ value of the class and its bases shared, and a new empty `_events`
  * dict. The values of a never-opened stream are immutable but for `_events`, so this
@@ -539,6 +616,7 @@ void pn_accel_read_unused(pn_handle_t *h) {}
 void pn_accel_drop_reads(pn_loop_t *loop) {}
 int pn_accel_install_write(uintptr_t cls, uintptr_t impl) { return UV_ENOSYS; }
 int pn_accel_install_fresh_copy(uintptr_t cls) { return UV_ENOSYS; }
+int pn_accel_install_add_listener(uintptr_t cls, uintptr_t impl) { return UV_ENOSYS; }
 int pn_accel_install_dispatch(uintptr_t objects_list, uintptr_t free_list) { return UV_ENOSYS; }
 int pn_accel_event(pn_loop_t *loop, int id, enum pn_event event, int status) { return 0; }
 int pn_accel_closed(pn_loop_t *loop, int id) { return 0; }

@@ -1056,3 +1056,6 @@ class Stream(EventEmitter):
 # CPython: write()'s fast path as a C method (csrc/accel.c); the Python write above
 # stays what it calls for everything else.
 WRITE_IN_C = _ACCEL and lib.pn_accel_install_write(id(Stream), id(Stream.write)) == 0
+# Likewise add_listener/on for a first listener of an event (every accepted socket's
+# on('data') and on('error')), on every EventEmitter.
+ON_IN_C = _ACCEL and lib.pn_accel_install_add_listener(id(EventEmitter), id(EventEmitter.add_listener)) == 0

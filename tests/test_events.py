@@ -557,6 +557,36 @@ class Recorder(EventEmitter):
             self.data_listener = current[0] if current else None
 
 
+def test_first_listener_path_matches_the_general_one():
+    """CPython adds an event's first listener in C (csrc/accel.c), the rest in Python:
+    what is stored, when the hook runs, an exception from the hook and an unhashable
+    event are the same either way."""
+    class Hooked(EventEmitter):
+        __slots__ = ('seen',)
+        _hooked_events = frozenset(['h'])
+
+        def __init__(self):
+            super().__init__()
+            self.seen = []
+
+        def _listeners_changed(self, event):
+            self.seen.append((event, list(self._events.get(event) or ())))
+            if len(self.seen) == 1:
+                raise ValueError('hook')
+
+    e = Hooked()
+    with pytest.raises(ValueError, match='hook'):
+        e.on('h', print)
+    assert e.listeners('h') == [print]  # stored before the hook ran
+    assert e.on('other', repr) is e and e.seen == [('h', [print])]  # not hooked: no call
+    assert e.add_listener('h', repr) is e and e.seen[-1] == ('h', [print, repr])
+    with pytest.raises(TypeError, match='unhashable'):
+        e.on({}, print)
+    with pytest.raises(TypeError, match='must be callable'):
+        e.addListener('new', 3)
+    assert e.event_names() == ['h', 'other']
+
+
 def test_listeners_changed_hook():
     r = Recorder()
 
