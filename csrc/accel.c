@@ -536,20 +536,66 @@ static PyMethodDef add_listener_def = {
     "Without ``listener``, returns a decorator that registers the function\n"
     "it decorates and returns that function."};
 
-int pn_accel_install_add_listener(uintptr_t cls, uintptr_t impl) {
-    PyTypeObject *type = (PyTypeObject *)cls;
-    off_emitter_events = slot_offset(type, "_events");
-    if (off_emitter_events < 0 || intern(&str_new_listener, "newListener") ||
-        intern(&str_hooked_events, "_hooked_events") || intern(&str_listeners_changed, "_listeners_changed")) {
-        PyErr_Clear();
-        return UV_EINVAL;
+
+/* EventEmitter.remove_listener (also off and removeListener) in C for its common case:
+ * the event's only listener is `listener` itself (or equal to it, as a bound method),
+ * nobody listens for 'removeListener' and no limit warning is remembered. C then drops
+ * the event's key and calls _listeners_changed if the event is hooked, as the Python
+ * method does; anything else goes to the Python method. A once() listener firing, and
+ * a pipe's clean-up, come here. */
+static PyObject *remove_listener_impl, *str_remove_listener;
+static Py_ssize_t off_emitter_warned;
+
+static PyObject *emitter_remove_listener(PyObject *self, PyObject *const *args, Py_ssize_t nargs,
+                                         PyObject *kwnames) {
+    PyObject *events = nargs == 2 && kwnames == NULL ? *slot_at(self, off_emitter_events) : NULL;
+    PyObject *warned = *slot_at(self, off_emitter_warned);
+    PyObject *old = events != NULL && PyDict_CheckExact(events) && (warned == NULL || warned == Py_None) &&
+                            PyCallable_Check(args[1]) && PyDict_GetItemWithError(events, str_remove_listener) == NULL
+                        ? PyDict_GetItemWithError(events, args[0])
+                        : NULL;
+    int match = old != NULL && PyList_CheckExact(old) && PyList_GET_SIZE(old) == 1 ? 1 : 0;
+    if (match) {
+        Py_INCREF(old); /* the comparison may run Python code */
+        match = PyObject_RichCompareBool(PyList_GET_ITEM(old, 0), args[1], Py_EQ);
+        if (match > 0 && PyDict_GetItemWithError(events, args[0]) != old)
+            match = 0; /* (changed by that code: the Python method sorts it out) */
+        Py_DECREF(old);
     }
-    Py_INCREF((PyObject *)impl); /* before the class lets go of it */
-    Py_XSETREF(add_listener_impl, (PyObject *)impl);
-    PyObject *descr = PyDescr_NewMethod(type, &add_listener_def);
+    if (match <= 0) {
+        PyErr_Clear(); /* (the Python method raises what is to be raised) */
+        return call_impl(remove_listener_impl, self, args, nargs, kwnames);
+    }
+    if (PyDict_DelItem(events, args[0]) < 0)
+        return NULL;
+    PyObject *hooked = PyObject_GetAttr(self, str_hooked_events);
+    if (hooked == NULL)
+        return NULL;
+    int hook = hooked == Py_None ? 1 : PySequence_Contains(hooked, args[0]);
+    Py_DECREF(hooked);
+    if (hook > 0) {
+        PyObject *r = PyObject_CallMethodOneArg(self, str_listeners_changed, args[0]);
+        if (r == NULL)
+            return NULL;
+        Py_DECREF(r);
+    }
+    if (hook < 0)
+        return NULL;
+    Py_INCREF(self);
+    return self;
+}
+
+static PyMethodDef remove_listener_def = {
+    "remove_listener", (PyCFunction)(void (*)(void))emitter_remove_listener, METH_FASTCALL | METH_KEYWORDS,
+    "remove_listener($self, /, event, listener)\n--\n\n"
+    "Remove the most recently added instance of ``listener`` (or of a\n"
+    "``once`` wrapper around it) from ``event``; returns ``self``."};
+
+/* Sets each of `names` on `type` to a C method. */
+static int install_named(PyTypeObject *type, PyMethodDef *def, const char *const *names, int count) {
+    PyObject *descr = PyDescr_NewMethod(type, def);
     int bad = descr == NULL;
-    const char *const names[] = {"add_listener", "on", "addListener"};
-    for (int i = 0; i < 3 && !bad; i++)
+    for (int i = 0; i < count && !bad; i++)
         bad = PyObject_SetAttrString((PyObject *)type, names[i], descr) < 0;
     Py_XDECREF(descr);
     if (bad) {
@@ -557,6 +603,26 @@ int pn_accel_install_add_listener(uintptr_t cls, uintptr_t impl) {
         return UV_ENOMEM;
     }
     return 0;
+}
+
+int pn_accel_install_emitter(uintptr_t cls, uintptr_t add_impl, uintptr_t remove_impl) {
+    PyTypeObject *type = (PyTypeObject *)cls;
+    off_emitter_events = slot_offset(type, "_events");
+    off_emitter_warned = slot_offset(type, "_warned");
+    if (off_emitter_events < 0 || off_emitter_warned < 0 || intern(&str_new_listener, "newListener") ||
+        intern(&str_remove_listener, "removeListener") || intern(&str_hooked_events, "_hooked_events") ||
+        intern(&str_listeners_changed, "_listeners_changed")) {
+        PyErr_Clear();
+        return UV_EINVAL;
+    }
+    Py_INCREF((PyObject *)add_impl); /* before the class lets go of them */
+    Py_INCREF((PyObject *)remove_impl);
+    Py_XSETREF(add_listener_impl, (PyObject *)add_impl);
+    Py_XSETREF(remove_listener_impl, (PyObject *)remove_impl);
+    const char *const adds[] = {"add_listener", "on", "addListener"};
+    const char *const removes[] = {"remove_listener", "off", "removeListener"};
+    int r = install_named(type, &add_listener_def, adds, 3);
+    return r != 0 ? r : install_named(type, &remove_listener_def, removes, 3);
 }
 
 /* Socket._fresh_copy (pyuv_net/_socket.py) in C: a new object of the same class with
@@ -616,7 +682,7 @@ void pn_accel_read_unused(pn_handle_t *h) {}
 void pn_accel_drop_reads(pn_loop_t *loop) {}
 int pn_accel_install_write(uintptr_t cls, uintptr_t impl) { return UV_ENOSYS; }
 int pn_accel_install_fresh_copy(uintptr_t cls) { return UV_ENOSYS; }
-int pn_accel_install_add_listener(uintptr_t cls, uintptr_t impl) { return UV_ENOSYS; }
+int pn_accel_install_emitter(uintptr_t cls, uintptr_t add_impl, uintptr_t remove_impl) { return UV_ENOSYS; }
 int pn_accel_install_dispatch(uintptr_t objects_list, uintptr_t free_list) { return UV_ENOSYS; }
 int pn_accel_event(pn_loop_t *loop, int id, enum pn_event event, int status) { return 0; }
 int pn_accel_closed(pn_loop_t *loop, int id) { return 0; }

@@ -84,9 +84,10 @@ void pn_handle_set_listener(pn_handle_t *h, uintptr_t listener);
 int pn_accel_install_write(uintptr_t cls, uintptr_t impl);
 /* Replaces cls._fresh_copy (Socket's) with its C equivalent; see accel.c. */
 int pn_accel_install_fresh_copy(uintptr_t cls);
-/* Replaces cls.add_listener, on and addListener (EventEmitter's) with a C method doing
- * the common case and calling `impl` (the Python add_listener) otherwise; see accel.c. */
-int pn_accel_install_add_listener(uintptr_t cls, uintptr_t impl);
+/* Replaces EventEmitter's add_listener (on, addListener) and remove_listener (off,
+ * removeListener) with C methods doing their common case and calling the Python
+ * methods, `add_impl` and `remove_impl`, otherwise; see accel.c. */
+int pn_accel_install_emitter(uintptr_t cls, uintptr_t add_impl, uintptr_t remove_impl);
 /* Gives C the dispatcher's slot table (_objects) and free list (_free_slots), so the
  * events other than reads reach their objects' methods from C too; see accel.c. */
 int pn_accel_install_dispatch(uintptr_t objects, uintptr_t free_slots);

@@ -587,6 +587,46 @@ def test_first_listener_path_matches_the_general_one():
     assert e.event_names() == ['h', 'other']
 
 
+def test_only_listener_removal_path_matches_the_general_one():
+    """CPython removes an event's only listener in C (csrc/accel.c), the rest in
+    Python: a bound method matched by equality, a once() listener removing itself,
+    the hook, 'removeListener' and bad arguments are the same either way."""
+    class Hooked(EventEmitter):
+        __slots__ = ('seen', 'hits')
+        _hooked_events = frozenset(['h'])
+
+        def __init__(self):
+            super().__init__()
+            self.seen = []
+            self.hits = 0
+
+        def _listeners_changed(self, event):
+            self.seen.append((event, list(self._events.get(event) or ())))
+
+        def hit(self, *args):
+            self.hits += 1
+
+    e = Hooked()
+    e.on('h', e.hit)
+    assert e.off('h', e.hit) is e  # another bound-method object, equal to the stored one
+    assert e.listener_count('h') == 0 and 'h' not in e._events
+    assert e.seen == [('h', [e.hit]), ('h', [])]
+    e.on('x', print)
+    assert e.remove_listener('x', repr) is e and e.listeners('x') == [print]  # no match
+    e.once('h', e.hit)
+    e.emit('h')
+    e.emit('h')
+    assert e.hits == 1 and e.seen[-1] == ('h', []) and e.event_names() == ['x']
+    removed = []
+    e.on('removeListener', lambda event, listener: removed.append((event, listener)))
+    e.removeListener('x', print)
+    assert removed == [('x', print)] and e.event_names() == ['removeListener']
+    with pytest.raises(TypeError, match='unhashable'):
+        e.off([], print)
+    with pytest.raises(TypeError, match='must be callable'):
+        e.off('x', None)
+
+
 def test_listeners_changed_hook():
     r = Recorder()
 
