@@ -494,6 +494,26 @@ int pn_accel_install_write(uintptr_t cls, uintptr_t impl) {
 static PyObject *add_listener_impl, *str_new_listener, *str_hooked_events, *str_listeners_changed;
 static Py_ssize_t off_emitter_events;
 
+/* What the Python methods end with: self._listeners_changed(event) if the event is
+ * in self._hooked_events (None: all), then self as the result. */
+static PyObject *listeners_changed(PyObject *self, PyObject *event) {
+    PyObject *hooked = PyObject_GetAttr(self, str_hooked_events);
+    if (hooked == NULL)
+        return NULL;
+    int hook = hooked == Py_None ? 1 : PySequence_Contains(hooked, event);
+    Py_DECREF(hooked);
+    if (hook > 0) {
+        PyObject *r = PyObject_CallMethodOneArg(self, str_listeners_changed, event);
+        if (r == NULL)
+            return NULL;
+        Py_DECREF(r);
+    }
+    if (hook < 0)
+        return NULL;
+    Py_INCREF(self);
+    return self;
+}
+
 static PyObject *emitter_add_listener(PyObject *self, PyObject *const *args, Py_ssize_t nargs,
                                       PyObject *kwnames) {
     PyObject *events = nargs == 2 && kwnames == NULL ? *slot_at(self, off_emitter_events) : NULL;
@@ -512,21 +532,7 @@ static PyObject *emitter_add_listener(PyObject *self, PyObject *const *args, Py_
     Py_DECREF(listeners);
     if (stored < 0)
         return NULL;
-    PyObject *hooked = PyObject_GetAttr(self, str_hooked_events);
-    if (hooked == NULL)
-        return NULL;
-    int hook = hooked == Py_None ? 1 : PySequence_Contains(hooked, args[0]);
-    Py_DECREF(hooked);
-    if (hook > 0) {
-        PyObject *r = PyObject_CallMethodOneArg(self, str_listeners_changed, args[0]);
-        if (r == NULL)
-            return NULL;
-        Py_DECREF(r);
-    }
-    if (hook < 0)
-        return NULL;
-    Py_INCREF(self);
-    return self;
+    return listeners_changed(self, args[0]);
 }
 
 static PyMethodDef add_listener_def = {
@@ -538,13 +544,28 @@ static PyMethodDef add_listener_def = {
 
 
 /* EventEmitter.remove_listener (also off and removeListener) in C for its common case:
- * the event's only listener is `listener` itself (or equal to it, as a bound method),
- * nobody listens for 'removeListener' and no limit warning is remembered. C then drops
+ * the event's only listener is `listener` itself (or equal to it, as a bound method,
+ * or a once() wrapper around it), nobody listens for 'removeListener' and no limit warning is remembered. C then drops
  * the event's key and calls _listeners_changed if the event is hooked, as the Python
  * method does; anything else goes to the Python method. A once() listener firing, and
  * a pipe's clean-up, come here. */
 static PyObject *remove_listener_impl, *str_remove_listener;
-static Py_ssize_t off_emitter_warned;
+static PyTypeObject *once_wrapper_type;
+static Py_ssize_t off_emitter_warned, off_once_listener;
+
+/* As the Python method's test: item == listener, or item wraps it (once()). */
+static int listener_matches(PyObject *item, PyObject *listener) {
+    int match = PyObject_RichCompareBool(item, listener, Py_EQ);
+    if (match != 0 || !Py_IS_TYPE(item, once_wrapper_type))
+        return match;
+    PyObject *wrapped = *slot_at(item, off_once_listener);
+    if (wrapped == NULL)
+        return 0;
+    Py_INCREF(wrapped);
+    match = PyObject_RichCompareBool(wrapped, listener, Py_EQ);
+    Py_DECREF(wrapped);
+    return match;
+}
 
 static PyObject *emitter_remove_listener(PyObject *self, PyObject *const *args, Py_ssize_t nargs,
                                          PyObject *kwnames) {
@@ -556,33 +577,25 @@ static PyObject *emitter_remove_listener(PyObject *self, PyObject *const *args, 
                         : NULL;
     int match = old != NULL && PyList_CheckExact(old) && PyList_GET_SIZE(old) == 1 ? 1 : 0;
     if (match) {
-        Py_INCREF(old); /* the comparison may run Python code */
-        match = PyObject_RichCompareBool(PyList_GET_ITEM(old, 0), args[1], Py_EQ);
-        if (match > 0 && PyDict_GetItemWithError(events, args[0]) != old)
+        PyObject *item = PyList_GET_ITEM(old, 0);
+        Py_INCREF(events); /* the comparison may run Python code */
+        Py_INCREF(old);
+        Py_INCREF(item);
+        match = listener_matches(item, args[1]);
+        if (match > 0 && (*slot_at(self, off_emitter_events) != events ||
+                          PyDict_GetItemWithError(events, args[0]) != old))
             match = 0; /* (changed by that code: the Python method sorts it out) */
+        if (match > 0 && PyDict_DelItem(events, args[0]) < 0)
+            match = -1;
+        Py_DECREF(item);
         Py_DECREF(old);
+        Py_DECREF(events);
     }
     if (match <= 0) {
         PyErr_Clear(); /* (the Python method raises what is to be raised) */
         return call_impl(remove_listener_impl, self, args, nargs, kwnames);
     }
-    if (PyDict_DelItem(events, args[0]) < 0)
-        return NULL;
-    PyObject *hooked = PyObject_GetAttr(self, str_hooked_events);
-    if (hooked == NULL)
-        return NULL;
-    int hook = hooked == Py_None ? 1 : PySequence_Contains(hooked, args[0]);
-    Py_DECREF(hooked);
-    if (hook > 0) {
-        PyObject *r = PyObject_CallMethodOneArg(self, str_listeners_changed, args[0]);
-        if (r == NULL)
-            return NULL;
-        Py_DECREF(r);
-    }
-    if (hook < 0)
-        return NULL;
-    Py_INCREF(self);
-    return self;
+    return listeners_changed(self, args[0]);
 }
 
 static PyMethodDef remove_listener_def = {
@@ -605,11 +618,12 @@ static int install_named(PyTypeObject *type, PyMethodDef *def, const char *const
     return 0;
 }
 
-int pn_accel_install_emitter(uintptr_t cls, uintptr_t add_impl, uintptr_t remove_impl) {
+int pn_accel_install_emitter(uintptr_t cls, uintptr_t add_impl, uintptr_t remove_impl, uintptr_t once_cls) {
     PyTypeObject *type = (PyTypeObject *)cls;
     off_emitter_events = slot_offset(type, "_events");
     off_emitter_warned = slot_offset(type, "_warned");
-    if (off_emitter_events < 0 || off_emitter_warned < 0 || intern(&str_new_listener, "newListener") ||
+    off_once_listener = slot_offset((PyTypeObject *)once_cls, "listener");
+    if (off_emitter_events < 0 || off_emitter_warned < 0 || off_once_listener < 0 || intern(&str_new_listener, "newListener") ||
         intern(&str_remove_listener, "removeListener") || intern(&str_hooked_events, "_hooked_events") ||
         intern(&str_listeners_changed, "_listeners_changed")) {
         PyErr_Clear();
@@ -619,6 +633,8 @@ int pn_accel_install_emitter(uintptr_t cls, uintptr_t add_impl, uintptr_t remove
     Py_INCREF((PyObject *)remove_impl);
     Py_XSETREF(add_listener_impl, (PyObject *)add_impl);
     Py_XSETREF(remove_listener_impl, (PyObject *)remove_impl);
+    Py_INCREF((PyObject *)once_cls);
+    Py_XSETREF(once_wrapper_type, (PyTypeObject *)once_cls);
     const char *const adds[] = {"add_listener", "on", "addListener"};
     const char *const removes[] = {"remove_listener", "off", "removeListener"};
     int r = install_named(type, &add_listener_def, adds, 3);
@@ -682,7 +698,9 @@ void pn_accel_read_unused(pn_handle_t *h) {}
 void pn_accel_drop_reads(pn_loop_t *loop) {}
 int pn_accel_install_write(uintptr_t cls, uintptr_t impl) { return UV_ENOSYS; }
 int pn_accel_install_fresh_copy(uintptr_t cls) { return UV_ENOSYS; }
-int pn_accel_install_emitter(uintptr_t cls, uintptr_t add_impl, uintptr_t remove_impl) { return UV_ENOSYS; }
+int pn_accel_install_emitter(uintptr_t cls, uintptr_t add_impl, uintptr_t remove_impl, uintptr_t once_cls) {
+    return UV_ENOSYS;
+}
 int pn_accel_install_dispatch(uintptr_t objects_list, uintptr_t free_list) { return UV_ENOSYS; }
 int pn_accel_event(pn_loop_t *loop, int id, enum pn_event event, int status) { return 0; }
 int pn_accel_closed(pn_loop_t *loop, int id) { return 0; }

@@ -86,8 +86,9 @@ int pn_accel_install_write(uintptr_t cls, uintptr_t impl);
 int pn_accel_install_fresh_copy(uintptr_t cls);
 /* Replaces EventEmitter's add_listener (on, addListener) and remove_listener (off,
  * removeListener) with C methods doing their common case and calling the Python
- * methods, `add_impl` and `remove_impl`, otherwise; see accel.c. */
-int pn_accel_install_emitter(uintptr_t cls, uintptr_t add_impl, uintptr_t remove_impl);
+ * methods, `add_impl` and `remove_impl`, otherwise; `once_cls` is what once() stores.
+ * See accel.c. */
+int pn_accel_install_emitter(uintptr_t cls, uintptr_t add_impl, uintptr_t remove_impl, uintptr_t once_cls);
 /* Gives C the dispatcher's slot table (_objects) and free list (_free_slots), so the
  * events other than reads reach their objects' methods from C too; see accel.c. */
 int pn_accel_install_dispatch(uintptr_t objects, uintptr_t free_slots);

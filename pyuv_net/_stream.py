@@ -24,7 +24,7 @@ from typing import Any, Callable, Deque, List, Optional, Tuple, TypeVar, Union
 from . import _dispatch
 from ._encoding import Decoder, encode, normalize_encoding
 from ._errors import UV_EOF, check_callable, describe, err_name, state_error, type_error, uv_error, value_error
-from ._events import EventEmitter
+from ._events import EventEmitter, _OnceWrapper
 from ._loop import Loop
 from ._pipe_flow import connect_pipe
 from ._timers import TIMEOUT_MAX, Timer
@@ -1060,4 +1060,4 @@ WRITE_IN_C = _ACCEL and lib.pn_accel_install_write(id(Stream), id(Stream.write))
 # socket's on('data') and on('error')) and removing an event's only one (a once()
 # listener firing, a pipe's clean-up).
 EMITTER_IN_C = _ACCEL and lib.pn_accel_install_emitter(
-    id(EventEmitter), id(EventEmitter.add_listener), id(EventEmitter.remove_listener)) == 0
+    id(EventEmitter), id(EventEmitter.add_listener), id(EventEmitter.remove_listener), id(_OnceWrapper)) == 0

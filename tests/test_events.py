@@ -617,6 +617,22 @@ def test_only_listener_removal_path_matches_the_general_one():
     e.emit('h')
     e.emit('h')
     assert e.hits == 1 and e.seen[-1] == ('h', []) and e.event_names() == ['x']
+    e.once('h', e.hit)
+    assert e.off('h', e.hit) is e and e.listener_count('h') == 0  # the wrapper goes
+    assert e.seen[-1] == ('h', []) and e.hits == 1
+
+    class Meddler:  # an __eq__ that swaps the listeners' dict while being compared
+        def __call__(self):
+            pass
+
+        def __eq__(self, other):
+            e._events = {'x': [print]}
+            return True
+
+        __hash__ = object.__hash__
+
+    e.on('m', Meddler())
+    assert e.off('m', Meddler()) is e and e.event_names() == ['x']
     removed = []
     e.on('removeListener', lambda event, listener: removed.append((event, listener)))
     e.removeListener('x', print)
