@@ -84,11 +84,12 @@ void pn_handle_set_listener(pn_handle_t *h, uintptr_t listener);
 int pn_accel_install_write(uintptr_t cls, uintptr_t impl);
 /* Replaces cls._fresh_copy (Socket's) with its C equivalent; see accel.c. */
 int pn_accel_install_fresh_copy(uintptr_t cls);
-/* Replaces EventEmitter's add_listener (on, addListener) and remove_listener (off,
- * removeListener) with C methods doing their common case and calling the Python
- * methods, `add_impl` and `remove_impl`, otherwise; `once_cls` is what once() stores.
- * See accel.c. */
-int pn_accel_install_emitter(uintptr_t cls, uintptr_t add_impl, uintptr_t remove_impl, uintptr_t once_cls);
+/* Replaces EventEmitter's add_listener (on, addListener), remove_listener (off,
+ * removeListener) and emit with C methods doing their common case and calling the
+ * Python methods, `add_impl`, `remove_impl` and `emit`, otherwise; `once_cls` is what
+ * once() stores. See accel.c. */
+int pn_accel_install_emitter(uintptr_t cls, uintptr_t add_impl, uintptr_t remove_impl, uintptr_t emit,
+                             uintptr_t once_cls);
 /* Gives C the dispatcher's slot table (_objects) and free list (_free_slots), so the
  * events other than reads reach their objects' methods from C too; see accel.c. */
 int pn_accel_install_dispatch(uintptr_t objects, uintptr_t free_slots);

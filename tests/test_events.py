@@ -643,6 +643,39 @@ def test_only_listener_removal_path_matches_the_general_one():
         e.off('x', None)
 
 
+def test_emit_edges_match_the_general_path():
+    """CPython's emit is C (csrc/accel.c) with the Python method behind it for the
+    unusual: both give the same answers and errors."""
+    e = EventEmitter()
+    assert e.emit('nobody') is False and e.emit(5) is False and e.emit(('t', 1), 2) is False
+    got = []
+    e.on(5, got.append)
+    e.on(('t', 1), lambda *args: got.append(args))
+    assert e.emit(5, 'five') is True and e.emit(('t', 1), 1, 2) is True
+    assert got == ['five', (1, 2)]
+    with pytest.raises(TypeError):
+        e.emit()
+    with pytest.raises(TypeError):
+        e.emit('x', extra=1)
+    with pytest.raises(TypeError, match='unhashable'):
+        e.emit([], 1)
+    boom = ValueError('boom')
+    with pytest.raises(ValueError) as raised:
+        e.emit('error', boom)
+    assert raised.value is boom
+    with pytest.raises(RuntimeError) as unhandled:
+        e.emit('error', 'text')
+    assert unhandled.value.code == 'ERR_UNHANDLED_ERROR'
+
+    class Lazy(EventEmitter):
+        def __init__(self):  # no EventEmitter.__init__: no _events yet
+            pass
+
+    assert Lazy().emit('x') is False
+    with pytest.raises(RuntimeError):
+        Lazy().emit('error')
+
+
 def test_listeners_changed_hook():
     r = Recorder()
 
