@@ -85,7 +85,7 @@ class Loop:
         self._async = _Internal(self, lib.PN_ASYNC, self._run_threadsafe)
         self._wakeup: Optional[Tuple[_Internal, socket.socket, socket.socket]] = None
         # Set while another event loop runs this one (pyuv_net.asyncio's driver): work
-        # queued from outside run() must ask it for a run (set_embedder).
+        # queued from outside run() must ask it for a run (_set_embedder).
         self._embedder: Optional[Any] = None
         # Queues one tick, `_tick((fn, args))`: the deque's own append, so the streams'
         # per-connection ticks cost no Python frame; _tick_and_wake while embedded.
@@ -181,7 +181,7 @@ class Loop:
     def next_tick(self, fn: Callable[..., Any], *args: Any) -> None:
         self._tick((fn, args))
 
-    def set_embedder(self, embedder: Optional[Any]) -> None:
+    def _set_embedder(self, embedder: Optional[Any]) -> None:
         """`embedder` (with a wake() method) runs this loop from now on; None: nobody."""
         self._embedder = embedder
         self._tick = self._ticks.append if embedder is None else self._tick_and_wake

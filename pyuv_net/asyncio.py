@@ -71,7 +71,7 @@ class Driver:
         # readable, asyncio would call us again and again). The loop's own wake-up
         # handle, referenced, keeps it alive without waking it.
         lib.pn_handle_ref(loop._async._handle)
-        loop.set_embedder(self)
+        loop._set_embedder(self)
         self.wake()
 
     @property
@@ -90,7 +90,7 @@ class Driver:
     def detach(self) -> None:
         """Stops driving the loop (idempotent); the loop can then run by itself again."""
         if self.loop._embedder is self:
-            self.loop.set_embedder(None)
+            self.loop._set_embedder(None)
             if self.loop._ptr is not None:
                 lib.pn_handle_unref(self.loop._async._handle)
         for handle in (self._soon, self._later):
