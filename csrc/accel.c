@@ -441,16 +441,23 @@ static PyMethodDef write_def = {
     "Writes `data` (bytes-like or str); False when the buffer is at or over the\n"
     "high-water mark ('drain' follows once it empties)."};
 
-/* Sets cls.<def->ml_name> to a C method. */
-static int install_method(PyTypeObject *type, PyMethodDef *def) {
+/* Sets each of `names` on `type` to a C method. */
+static int install_named(PyTypeObject *type, PyMethodDef *def, const char *const *names, int count) {
     PyObject *descr = PyDescr_NewMethod(type, def);
-    if (descr == NULL || PyObject_SetAttrString((PyObject *)type, def->ml_name, descr) < 0) {
-        Py_XDECREF(descr);
+    int bad = descr == NULL;
+    for (int i = 0; i < count && !bad; i++)
+        bad = PyObject_SetAttrString((PyObject *)type, names[i], descr) < 0;
+    Py_XDECREF(descr);
+    if (bad) {
         PyErr_Clear();
         return UV_ENOMEM;
     }
-    Py_DECREF(descr);
     return 0;
+}
+
+/* Sets cls.<def->ml_name> to a C method. */
+static int install_method(PyTypeObject *type, PyMethodDef *def) {
+    return install_named(type, def, (const char *const *)&def->ml_name, 1);
 }
 
 /* The offset of a __slots__ member of `type` or of a base, or -1. */
@@ -603,20 +610,6 @@ static PyMethodDef remove_listener_def = {
     "remove_listener($self, /, event, listener)\n--\n\n"
     "Remove the most recently added instance of ``listener`` (or of a\n"
     "``once`` wrapper around it) from ``event``; returns ``self``."};
-
-/* Sets each of `names` on `type` to a C method. */
-static int install_named(PyTypeObject *type, PyMethodDef *def, const char *const *names, int count) {
-    PyObject *descr = PyDescr_NewMethod(type, def);
-    int bad = descr == NULL;
-    for (int i = 0; i < count && !bad; i++)
-        bad = PyObject_SetAttrString((PyObject *)type, names[i], descr) < 0;
-    Py_XDECREF(descr);
-    if (bad) {
-        PyErr_Clear();
-        return UV_ENOMEM;
-    }
-    return 0;
-}
 
 /* EventEmitter.emit in C: the event's listeners called in order with the arguments, from
  * the list as it was when the emit started (the lists are copy-on-write, so holding it is
