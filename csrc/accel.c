@@ -524,22 +524,28 @@ static PyObject *listeners_changed(PyObject *self, PyObject *event) {
 static PyObject *emitter_add_listener(PyObject *self, PyObject *const *args, Py_ssize_t nargs,
                                       PyObject *kwnames) {
     PyObject *events = nargs == 2 && kwnames == NULL ? *slot_at(self, off_emitter_events) : NULL;
-    if (events == NULL || !PyDict_CheckExact(events) || !PyCallable_Check(args[1]) ||
-        PyDict_GetItemWithError(events, str_new_listener) != NULL ||
-        PyDict_GetItemWithError(events, args[0]) != NULL || PyErr_Occurred()) {
+    if (events == NULL || !PyDict_CheckExact(events) || !PyCallable_Check(args[1]))
+        return call_impl(add_listener_impl, self, args, nargs, kwnames);
+    Py_INCREF(events); /* (the event's __eq__ may run Python code that drops it) */
+    int stored = PyDict_GetItemWithError(events, str_new_listener) == NULL && !PyErr_Occurred() &&
+                         PyDict_GetItemWithError(events, args[0]) == NULL && !PyErr_Occurred()
+                     ? 0
+                     : 1;
+    if (stored == 0) {
+        PyObject *listeners = PyList_New(1);
+        if (listeners != NULL) {
+            Py_INCREF(args[1]);
+            PyList_SET_ITEM(listeners, 0, args[1]);
+        }
+        stored = listeners != NULL ? PyDict_SetItem(events, args[0], listeners) : -1;
+        Py_XDECREF(listeners);
+    }
+    Py_DECREF(events);
+    if (stored > 0) {
         PyErr_Clear(); /* (an unhashable event: the Python method raises it again) */
         return call_impl(add_listener_impl, self, args, nargs, kwnames);
     }
-    PyObject *listeners = PyList_New(1);
-    if (listeners == NULL)
-        return NULL;
-    Py_INCREF(args[1]);
-    PyList_SET_ITEM(listeners, 0, args[1]);
-    int stored = PyDict_SetItem(events, args[0], listeners);
-    Py_DECREF(listeners);
-    if (stored < 0)
-        return NULL;
-    return listeners_changed(self, args[0]);
+    return stored < 0 ? NULL : listeners_changed(self, args[0]);
 }
 
 static PyMethodDef add_listener_def = {
@@ -622,15 +628,21 @@ static PyObject *emit_impl;
 static PyObject *emitter_emit(PyObject *self, PyObject *const *args, Py_ssize_t nargs, PyObject *kwnames) {
     PyObject *events = nargs >= 1 && kwnames == NULL ? *slot_at(self, off_emitter_events) : NULL;
     int usual = events != NULL && PyDict_CheckExact(events);
-    PyObject *listeners = usual ? PyDict_GetItemWithError(events, args[0]) : NULL;
+    PyObject *listeners = NULL;
+    if (usual) {
+        Py_INCREF(events); /* (the event's __eq__ may run Python code that drops it) */
+        listeners = PyDict_GetItemWithError(events, args[0]);
+        Py_XINCREF(listeners);
+        Py_DECREF(events);
+    }
     if (listeners == NULL && usual && !PyErr_Occurred() && PyUnicode_CheckExact(args[0]) &&
         PyUnicode_CompareWithASCIIString(args[0], "error") != 0)
         Py_RETURN_FALSE;
     if (listeners == NULL || !PyList_CheckExact(listeners)) {
+        Py_XDECREF(listeners);
         PyErr_Clear(); /* (the Python method raises what is to be raised) */
         return call_impl(emit_impl, self, args, nargs, kwnames);
     }
-    Py_INCREF(listeners);
     for (Py_ssize_t i = 0; i < PyList_GET_SIZE(listeners); i++) {
         PyObject *listener = PyList_GET_ITEM(listeners, i);
         Py_INCREF(listener);

@@ -676,6 +676,35 @@ def test_emit_edges_match_the_general_path():
         Lazy().emit('error')
 
 
+def test_listeners_dict_swapped_while_an_event_is_compared():
+    """An event's __eq__ may replace the listeners' dict during a lookup: on, emit and
+    off keep working on what they hold (csrc/accel.c holds the dict meanwhile)."""
+    e = EventEmitter()
+
+    class Key:
+        def __init__(self, name):
+            self.name = name
+
+        def __hash__(self):
+            return 7  # every Key collides, so lookups compare them
+
+        def __eq__(self, other):
+            e._events = {}
+            return self is other
+
+    first, second = Key('a'), Key('b')
+    got = []
+    e.on(first, got.append)
+    assert e.on(second, got.append) is e  # compares with `first`: the dict is swapped
+    assert e.emit(second, 1) in (True, False)
+    e._events = {first: [got.append]}
+    assert e.emit(second, 2) is False
+    e._events = {first: [got.append]}
+    assert e.off(second, got.append) is e
+    e._events = {first: [got.append]}
+    assert e.emit(first, 3) is True and got[-1] == 3  # (found by identity: no compare)
+
+
 def test_listeners_changed_hook():
     r = Recorder()
 
