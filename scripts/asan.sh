@@ -27,6 +27,9 @@ libasan=$(gcc -print-file-name=libasan.so)
 libubsan=$(gcc -print-file-name=libubsan.so)
 export PYUV_NET_UNDER_ASAN=1
 export ASAN_OPTIONS=detect_leaks=0:abort_on_error=1:halt_on_error=1
+# Python's own objects through malloc too (not pymalloc's arenas), so that ASan also
+# sees C writing past a bytes object it reads into, or using a freed object.
+export PYTHONMALLOC=malloc
 export UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
 export PYTHONPATH="$PWD/$out"
 (cd / && LD_PRELOAD="$libasan $libubsan" "$OLDPWD/$venv/bin/python" -c 'import pyuv_net, sys; assert "build/asan" in pyuv_net.__file__, pyuv_net.__file__')
