@@ -223,7 +223,7 @@ class Server(EventEmitter):
         no_delay = tcp and opts["no_delay"]
         pause = opts["pause_on_connect"]
         err = lib.pn_accept(self._handle, handle, no_delay, not pause)  # (reading from the start)
-        if err:  # the peer went away before we got to it
+        if err:  # the peer went away before we got to it (or reading could not start)
             _dispatch._objects[slot] = _dispatch.Ignored(self._loop)
             lib.pn_handle_close(handle)
             return
