@@ -382,3 +382,30 @@ def test_uses_the_backend_descriptor_where_there_is_one(run: Runner) -> None:
         return net_asyncio.attach().uses_backend_fd
 
     assert run(main) is True
+
+
+def test_a_write_callback_queued_from_asyncio_code_wakes_the_driver(run: Runner) -> None:
+    """A write the kernel takes at once queues its callback as a tick. From asyncio code
+    (outside the libuv loop's run) that tick must wake the driver: nothing else would
+    here (the peer is a plain socket, outside the loop, and the periodic check is an
+    hour away)."""
+    import socket
+
+    async def main() -> "tuple[Any, bool]":
+        driver = net_asyncio.attach(check_interval=3600)
+        with socket.create_server((HOST, 0)) as listener:
+            sock = await net.connect_async(listener.getsockname()[1], HOST)
+            peer, _ = listener.accept()  # (queued by the kernel already: no wait)
+            with peer:
+                while driver._soon is not None:  # until the driver has no run pending
+                    await asyncio.sleep(0)
+                written = asyncio.get_running_loop().create_future()
+                sock.write(b"x", lambda err: written.set_result(err))
+                err = await written
+                closed = asyncio.get_running_loop().create_future()
+                sock.on("close", closed.set_result)
+                sock.destroy()
+                had_error = await closed
+        return err, had_error
+
+    assert run(main) == (None, False)
