@@ -555,13 +555,12 @@ static PyMethodDef add_listener_def = {
     "Without ``listener``, returns a decorator that registers the function\n"
     "it decorates and returns that function."};
 
-
 /* EventEmitter.remove_listener (also off and removeListener) in C for its common case:
- * the event's only listener is `listener` itself (or equal to it, as a bound method,
- * or a once() wrapper around it), nobody listens for 'removeListener' and no limit warning is remembered. C then drops
- * the event's key and calls _listeners_changed if the event is hooked, as the Python
- * method does; anything else goes to the Python method. A once() listener firing, and
- * a pipe's clean-up, come here. */
+ * the event's only listener is `listener` itself (or equal to it, as a bound method, or
+ * a once() wrapper around it), nobody listens for 'removeListener' and no limit warning
+ * is remembered. C then drops the event's key and calls _listeners_changed if the event
+ * is hooked, as the Python method does; anything else goes to the Python method. A
+ * once() listener firing, and a pipe's clean-up, come here. */
 static PyObject *remove_listener_impl, *str_remove_listener;
 static PyTypeObject *once_wrapper_type;
 static Py_ssize_t off_emitter_warned, off_once_listener;
@@ -584,14 +583,16 @@ static PyObject *emitter_remove_listener(PyObject *self, PyObject *const *args, 
                                          PyObject *kwnames) {
     PyObject *events = nargs == 2 && kwnames == NULL ? *slot_at(self, off_emitter_events) : NULL;
     PyObject *warned = *slot_at(self, off_emitter_warned);
-    PyObject *old = events != NULL && PyDict_CheckExact(events) && (warned == NULL || warned == Py_None) &&
-                            PyCallable_Check(args[1]) && PyDict_GetItemWithError(events, str_remove_listener) == NULL
+    if (events == NULL || !PyDict_CheckExact(events) || (warned != NULL && warned != Py_None) ||
+        !PyCallable_Check(args[1]))
+        return call_impl(remove_listener_impl, self, args, nargs, kwnames);
+    Py_INCREF(events); /* (the event's or the listener's __eq__ may run Python code) */
+    int match = 0;
+    PyObject *old = PyDict_GetItemWithError(events, str_remove_listener) == NULL && !PyErr_Occurred()
                         ? PyDict_GetItemWithError(events, args[0])
                         : NULL;
-    int match = old != NULL && PyList_CheckExact(old) && PyList_GET_SIZE(old) == 1 ? 1 : 0;
-    if (match) {
+    if (old != NULL && PyList_CheckExact(old) && PyList_GET_SIZE(old) == 1) {
         PyObject *item = PyList_GET_ITEM(old, 0);
-        Py_INCREF(events); /* the comparison may run Python code */
         Py_INCREF(old);
         Py_INCREF(item);
         match = listener_matches(item, args[1]);
@@ -602,8 +603,8 @@ static PyObject *emitter_remove_listener(PyObject *self, PyObject *const *args, 
             match = -1;
         Py_DECREF(item);
         Py_DECREF(old);
-        Py_DECREF(events);
     }
+    Py_DECREF(events);
     if (match <= 0) {
         PyErr_Clear(); /* (the Python method raises what is to be raised) */
         return call_impl(remove_listener_impl, self, args, nargs, kwnames);
@@ -670,9 +671,9 @@ int pn_accel_install_emitter(uintptr_t cls, uintptr_t add_impl, uintptr_t remove
     off_emitter_events = slot_offset(type, "_events");
     off_emitter_warned = slot_offset(type, "_warned");
     off_once_listener = slot_offset((PyTypeObject *)once_cls, "listener");
-    if (off_emitter_events < 0 || off_emitter_warned < 0 || off_once_listener < 0 || intern(&str_new_listener, "newListener") ||
-        intern(&str_remove_listener, "removeListener") || intern(&str_hooked_events, "_hooked_events") ||
-        intern(&str_listeners_changed, "_listeners_changed")) {
+    if (off_emitter_events < 0 || off_emitter_warned < 0 || off_once_listener < 0 ||
+        intern(&str_new_listener, "newListener") || intern(&str_remove_listener, "removeListener") ||
+        intern(&str_hooked_events, "_hooked_events") || intern(&str_listeners_changed, "_listeners_changed")) {
         PyErr_Clear();
         return UV_EINVAL;
     }
