@@ -14,7 +14,7 @@ from ._errors import check_local_path, describe, state_error, type_error, uv_err
 from ._loop import Loop, get_loop
 from ._options import (FAMILY_NAMES, check_connect_options, check_object_modes, keep_alive_delay, normalize_connect, snake_keys,
                        validate_attempt_timeout)
-from ._stream import _UINTPTR, Stream
+from ._stream import Stream, handle_address
 from ._timers import Timer
 from ._uv import ffi, lib
 
@@ -183,7 +183,7 @@ class Socket(Stream):
         # timeout, no 'data' listener and nothing to hold writes back.
         self._handle = handle
         self._slot = slot
-        self._write_fast = int(ffi.cast(_UINTPTR, handle))
+        self._write_fast = handle_address(handle)
         self._server = server
         if pause:
             self._flowing = False

@@ -45,6 +45,12 @@ _S = TypeVar("_S", bound="Stream")
 _UINTPTR = ffi.typeof("uintptr_t")
 
 
+def handle_address(handle: Any) -> int:
+    """What `_write_fast` holds while writes may go straight out: the handle's address,
+    which csrc/accel.c's write reads."""
+    return int(ffi.cast(_UINTPTR, handle))
+
+
 def _timer_ms(ms: float) -> int:
     """A timeout for libuv's whole milliseconds: a fraction of one is one, as Node's
     timers make it."""
@@ -563,7 +569,7 @@ class Stream(EventEmitter):
         # The handle's address, which csrc/accel.c's write reads, or False.
         fast = (self._handle is not None and not self._connecting and not self._corked
                 and not self._ending and not self._destroyed and not self._wbuf)
-        self._write_fast = int(ffi.cast(_UINTPTR, self._handle)) if fast else False
+        self._write_fast = handle_address(self._handle) if fast else False
 
     def write(self, data: Any, encoding: Any = None, callback: _Callback = None) -> bool:
         """Writes `data` (bytes-like or str); False when the buffer is at or over the

@@ -1701,39 +1701,13 @@ def test_error_emitted_once():
 
 # -- server.close / listen ----------------------------------------------------------------
 
-def test_server_close_with_destroyed_connections():
-    """test-net-server-close.js: server.close() then destroying its two connections gives
-    one server 'close' and two connection 'close's, and connections is 0 after."""
-    events = []
-    sockets = []
-    server = net.create_server()
-
-    def on_connection(c):
-        c.on("close", lambda had_error: events.append("client"))
-        sockets.append(c)
-        if len(sockets) == 2:
-            server.close()
-            for s in sockets:
-                s.destroy()
-
-    server.on("connection", on_connection)
-    server.on("close", lambda: events.append("server"))
-    server.listen(0, HOST)
-    clients = [net.create_connection(port_of(server), HOST) for _ in range(2)]
-    for c in clients:
-        c.resume()
-        c.on("error", lambda err: None)
-    run_loop()
-    assert sorted(events) == ["client", "client", "server"]
-    assert server.connections == 0
-
-
-def test_server_reset_connections():
-    """test-net-server-reset.js: close() and listen() return the server;
-    reset_and_destroy() on the accepted sockets closes them and gives each client
-    ECONNRESET; the server then closes."""
-    sockets = []
+def _close_at_second_connection(end_each, on_client):
+    """A server that, at its second connection, closes itself (close() returns it) and
+    ends both connections with `end_each`; two clients, each given to
+    `on_client(client, log)`. Returns the server and the log: 'conn-close' per
+    connection, 'server-close', and what on_client adds."""
     log = []
+    sockets = []
     server = net.create_server()
 
     def on_connection(c):
@@ -1742,15 +1716,37 @@ def test_server_reset_connections():
         if len(sockets) == 2:
             assert server.close() is server
             for s in sockets:
-                s.reset_and_destroy()
+                end_each(s)
 
     server.on("connection", on_connection)
     server.on("close", lambda: log.append("server-close"))
     assert server.listen(0, HOST) is server
     for _ in range(2):
-        c = net.create_connection(port_of(server), HOST)
-        c.on("error", lambda err: log.append(errcode(err)))
+        on_client(net.create_connection(port_of(server), HOST), log)
     run_loop()
+    return server, log
+
+
+def test_server_close_with_destroyed_connections():
+    """test-net-server-close.js: server.close() then destroying its two connections gives
+    one server 'close' and two connection 'close's, and connections is 0 after."""
+    def on_client(c, log):
+        c.resume()
+        c.on("error", lambda err: None)
+
+    server, log = _close_at_second_connection(lambda s: s.destroy(), on_client)
+    assert sorted(log) == ["conn-close", "conn-close", "server-close"]
+    assert server.connections == 0
+
+
+def test_server_reset_connections():
+    """test-net-server-reset.js: close() and listen() return the server;
+    reset_and_destroy() on the accepted sockets closes them and gives each client
+    ECONNRESET; the server then closes."""
+    def on_client(c, log):
+        c.on("error", lambda err: log.append(errcode(err)))
+
+    _, log = _close_at_second_connection(lambda s: s.reset_and_destroy(), on_client)
     assert sorted(log) == sorted(["conn-close"] * 2 + ["server-close"] + ["ECONNRESET"] * 2)
 
 
@@ -2208,12 +2204,18 @@ def test_connect_options_port_invalid_hints():
     """test-net-connect-options-port.js: an invalid hints value raises ERR_INVALID_ARG_VALUE
     (Node: a TypeError named so; pyuv_net: ValueError per API.md's code-to-class rule)."""
     hints = (socket.AI_ADDRCONFIG | socket.AI_V4MAPPED | socket.AI_ALL) + 42  # 98, as node's dns.*
+    _each_raises_invalid_arg_value(_connect_forms([{"port": 42, "hints": hints}], lambda: None))
+
+
+def _each_raises_invalid_arg_value(calls):
+    """Each of `calls` raises ValueError ERR_INVALID_ARG_VALUE at the call; a socket one
+    of them made all the same is destroyed before the loop runs."""
     made = []
     try:
-        for fn in _connect_forms([{"port": 42, "hints": hints}], lambda: None):
+        for call in calls:
             with pytest.raises(ValueError) as info:
-                made.append(fn())
-            assert errcode(info.value) == "ERR_INVALID_ARG_VALUE"
+                made.append(call())
+            assert errcode(info.value) == "ERR_INVALID_ARG_VALUE", call
     finally:
         for sock in made:
             sock.on("error", lambda err: None)
@@ -2272,17 +2274,9 @@ def test_connect_options_invalid_object_mode():
     """test-net-connect-options-invalid.js: objectMode, readableObjectMode and
     writableObjectMode options raise ERR_INVALID_ARG_VALUE at the call (ValueError, by
     API.md's code-to-class rule; node: a TypeError)."""
-    made = []
-    try:
-        for key in ("objectMode", "readableObjectMode", "writableObjectMode"):
-            with pytest.raises(ValueError) as info:
-                made.append(net.create_connection({"port": 8080, "host": HOST, key: True}))
-            assert errcode(info.value) == "ERR_INVALID_ARG_VALUE", key
-    finally:
-        for sock in made:
-            sock.on("error", lambda err: None)
-            sock.destroy()
-        run_loop()
+    _each_raises_invalid_arg_value(
+        [lambda key=key: net.create_connection({"port": 8080, "host": HOST, key: True})
+         for key in ("objectMode", "readableObjectMode", "writableObjectMode")])
 
 
 def test_localerror_bad_local_options():
