@@ -171,7 +171,7 @@ def make_builder():
     ffi.set_source(
         "pyuv_net._uv",
         '#include <uv.h>\n#include "pyuv_net.h"\n#include "py_callbacks.h"\n#include "gil.h"\n',
-        sources=[os.path.join(CSRC, n) for n in ("pyuv_net.c", "accel.c", "backend.c")],
+        sources=[os.path.join(CSRC, n) for n in ("pyuv_net.c", "accel.c", "accel_lifecycle.c", "backend.c")],
         include_dirs=[CSRC] + incs,
         library_dirs=libdirs,
         libraries=libs,
@@ -181,7 +181,7 @@ def make_builder():
         # csrc/accel.c uses CPython's full C API: the module is built per Python
         # version (cibuildwheel does so anyway), not for the stable ABI.
         py_limited_api=False,
-        depends=[os.path.join(CSRC, n) for n in ("pyuv_net.h", "internal.h", "py_callbacks.h", "gil.h")],
+        depends=[os.path.join(CSRC, n) for n in ("pyuv_net.h", "internal.h", "accel.h", "py_callbacks.h", "gil.h")],
     )
     return ffi
 

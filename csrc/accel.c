@@ -23,6 +23,7 @@
 
 #include "internal.h"
 #include "py_callbacks.h"
+#include "accel.h"
 
 #ifndef PYPY_VERSION
 
@@ -167,17 +168,17 @@ static const char *const event_methods[PN_EV_COUNT] = {
     [PN_EV_IDLE_TIMEOUT] = "_on_idle_timeout", [PN_EV_CHECK] = "_on_check",
     [PN_EV_ASYNC] = "_on_async"};
 
-static int intern(PyObject **name, const char *text) {
+int pn_accel_intern(PyObject **name, const char *text) {
     if (*name == NULL)
         *name = PyUnicode_InternFromString(text);
     return *name != NULL ? 0 : -1;
 }
 
 int pn_accel_install_dispatch(uintptr_t objects_list, uintptr_t free_list) {
-    int bad = intern(&str_on_read_error, "_on_read_error") | intern(&str_on_data, "_on_data") |
-              intern(&str_on_closed, "_on_closed");
+    int bad = pn_accel_intern(&str_on_read_error, "_on_read_error") | pn_accel_intern(&str_on_data, "_on_data") |
+              pn_accel_intern(&str_on_closed, "_on_closed");
     for (int i = 0; i < PN_EV_COUNT; i++)
-        bad |= intern(&event_names[i], event_methods[i]);
+        bad |= pn_accel_intern(&event_names[i], event_methods[i]);
     if (bad) {
         PyErr_Clear();
         return UV_ENOMEM;
@@ -187,6 +188,15 @@ int pn_accel_install_dispatch(uintptr_t objects_list, uintptr_t free_list) {
     Py_XSETREF(objects, (PyObject *)objects_list);
     Py_XSETREF(free_slots, (PyObject *)free_list);
     return 0;
+}
+
+int pn_accel_set_object(int slot, PyObject *obj) {
+    if (objects == NULL || slot < 0 || slot >= PyList_GET_SIZE(objects)) {
+        PyErr_Format(PyExc_SystemError, "pyuv_net: no slot %d", slot);
+        return -1;
+    }
+    Py_INCREF(obj);
+    return PyList_SetItem(objects, slot, obj);
 }
 
 /* The object in `slot`, a new reference, or NULL (no exception set) if there is none. */
@@ -380,12 +390,7 @@ void pn_accel_loop_free(pn_loop_t *loop) {
 static PyObject *write_impl, *str_dispatched;
 static Py_ssize_t off_write_fast, off_wlen, off_whwm, off_need_drain;
 
-static PyObject **slot_at(PyObject *self, Py_ssize_t offset) {
-    return (PyObject **)((char *)self + offset);
-}
-
-/* impl(self, *args, **kwargs): a C method's Python original, for what C leaves to it. */
-static PyObject *call_impl(PyObject *impl, PyObject *self, PyObject *const *args, Py_ssize_t nargs,
+PyObject *pn_accel_call_impl(PyObject *impl, PyObject *self, PyObject *const *args, Py_ssize_t nargs,
                            PyObject *kwnames) {
     PyObject *small[8];
     Py_ssize_t total = nargs + (kwnames != NULL ? PyTuple_GET_SIZE(kwnames) : 0);
@@ -403,7 +408,7 @@ static PyObject *call_impl(PyObject *impl, PyObject *self, PyObject *const *args
 static PyObject *stream_write(PyObject *self, PyObject *const *args, Py_ssize_t nargs, PyObject *kwnames) {
     PyObject *fast = *slot_at(self, off_write_fast);
     if (nargs != 1 || kwnames != NULL || fast == NULL || !PyLong_CheckExact(fast) || !PyBytes_CheckExact(args[0]))
-        return call_impl(write_impl, self, args, nargs, kwnames);
+        return pn_accel_call_impl(write_impl, self, args, nargs, kwnames);
     pn_handle_t *h = PyLong_AsVoidPtr(fast);
     if (h == NULL)
         return NULL;
@@ -441,8 +446,7 @@ static PyMethodDef write_def = {
     "Writes `data` (bytes-like or str); False when the buffer is at or over the\n"
     "high-water mark ('drain' follows once it empties)."};
 
-/* Sets each of `names` on `type` to a C method. */
-static int install_named(PyTypeObject *type, PyMethodDef *def, const char *const *names, int count) {
+int pn_accel_install_named(PyTypeObject *type, PyMethodDef *def, const char *const *names, int count) {
     PyObject *descr = PyDescr_NewMethod(type, def);
     int bad = descr == NULL;
     for (int i = 0; i < count && !bad; i++)
@@ -457,11 +461,10 @@ static int install_named(PyTypeObject *type, PyMethodDef *def, const char *const
 
 /* Sets cls.<def->ml_name> to a C method. */
 static int install_method(PyTypeObject *type, PyMethodDef *def) {
-    return install_named(type, def, (const char *const *)&def->ml_name, 1);
+    return pn_accel_install_named(type, def, (const char *const *)&def->ml_name, 1);
 }
 
-/* The offset of a __slots__ member of `type` or of a base, or -1. */
-static Py_ssize_t slot_offset(PyTypeObject *type, const char *name) {
+Py_ssize_t pn_accel_slot_offset(PyTypeObject *type, const char *name) {
     PyObject *d = PyObject_GetAttrString((PyObject *)type, name);
     Py_ssize_t offset = -1;
     if (d == NULL) {
@@ -479,10 +482,10 @@ static Py_ssize_t slot_offset(PyTypeObject *type, const char *name) {
 
 int pn_accel_install_write(uintptr_t cls, uintptr_t impl) {
     PyTypeObject *type = (PyTypeObject *)cls;
-    off_write_fast = slot_offset(type, "_write_fast");
-    off_wlen = slot_offset(type, "_wlen");
-    off_whwm = slot_offset(type, "_whwm");
-    off_need_drain = slot_offset(type, "_need_drain");
+    off_write_fast = pn_accel_slot_offset(type, "_write_fast");
+    off_wlen = pn_accel_slot_offset(type, "_wlen");
+    off_whwm = pn_accel_slot_offset(type, "_whwm");
+    off_need_drain = pn_accel_slot_offset(type, "_need_drain");
     str_dispatched = str_dispatched != NULL ? str_dispatched : PyUnicode_InternFromString("_dispatched");
     if (off_write_fast < 0 || off_wlen < 0 || off_whwm < 0 || off_need_drain < 0 || str_dispatched == NULL)
         return UV_EINVAL;
@@ -525,7 +528,7 @@ static PyObject *emitter_add_listener(PyObject *self, PyObject *const *args, Py_
                                       PyObject *kwnames) {
     PyObject *events = nargs == 2 && kwnames == NULL ? *slot_at(self, off_emitter_events) : NULL;
     if (events == NULL || !PyDict_CheckExact(events) || !PyCallable_Check(args[1]))
-        return call_impl(add_listener_impl, self, args, nargs, kwnames);
+        return pn_accel_call_impl(add_listener_impl, self, args, nargs, kwnames);
     Py_INCREF(events); /* (the event's __eq__ may run Python code that drops it) */
     int stored = PyDict_GetItemWithError(events, str_new_listener) == NULL && !PyErr_Occurred() &&
                          PyDict_GetItemWithError(events, args[0]) == NULL && !PyErr_Occurred()
@@ -543,7 +546,7 @@ static PyObject *emitter_add_listener(PyObject *self, PyObject *const *args, Py_
     Py_DECREF(events);
     if (stored > 0) {
         PyErr_Clear(); /* (an unhashable event: the Python method raises it again) */
-        return call_impl(add_listener_impl, self, args, nargs, kwnames);
+        return pn_accel_call_impl(add_listener_impl, self, args, nargs, kwnames);
     }
     return stored < 0 ? NULL : listeners_changed(self, args[0]);
 }
@@ -585,7 +588,7 @@ static PyObject *emitter_remove_listener(PyObject *self, PyObject *const *args, 
     PyObject *warned = *slot_at(self, off_emitter_warned);
     if (events == NULL || !PyDict_CheckExact(events) || (warned != NULL && warned != Py_None) ||
         !PyCallable_Check(args[1]))
-        return call_impl(remove_listener_impl, self, args, nargs, kwnames);
+        return pn_accel_call_impl(remove_listener_impl, self, args, nargs, kwnames);
     Py_INCREF(events); /* (the event's or the listener's __eq__ may run Python code) */
     int match = 0;
     PyObject *old = PyDict_GetItemWithError(events, str_remove_listener) == NULL && !PyErr_Occurred()
@@ -607,7 +610,7 @@ static PyObject *emitter_remove_listener(PyObject *self, PyObject *const *args, 
     Py_DECREF(events);
     if (match <= 0) {
         PyErr_Clear(); /* (the Python method raises what is to be raised) */
-        return call_impl(remove_listener_impl, self, args, nargs, kwnames);
+        return pn_accel_call_impl(remove_listener_impl, self, args, nargs, kwnames);
     }
     return listeners_changed(self, args[0]);
 }
@@ -642,7 +645,7 @@ static PyObject *emitter_emit(PyObject *self, PyObject *const *args, Py_ssize_t 
     if (listeners == NULL || !PyList_CheckExact(listeners)) {
         Py_XDECREF(listeners);
         PyErr_Clear(); /* (the Python method raises what is to be raised) */
-        return call_impl(emit_impl, self, args, nargs, kwnames);
+        return pn_accel_call_impl(emit_impl, self, args, nargs, kwnames);
     }
     for (Py_ssize_t i = 0; i < PyList_GET_SIZE(listeners); i++) {
         PyObject *listener = PyList_GET_ITEM(listeners, i);
@@ -668,12 +671,12 @@ static PyMethodDef emit_def = {
 int pn_accel_install_emitter(uintptr_t cls, uintptr_t add_impl, uintptr_t remove_impl, uintptr_t emit,
                              uintptr_t once_cls) {
     PyTypeObject *type = (PyTypeObject *)cls;
-    off_emitter_events = slot_offset(type, "_events");
-    off_emitter_warned = slot_offset(type, "_warned");
-    off_once_listener = slot_offset((PyTypeObject *)once_cls, "listener");
+    off_emitter_events = pn_accel_slot_offset(type, "_events");
+    off_emitter_warned = pn_accel_slot_offset(type, "_warned");
+    off_once_listener = pn_accel_slot_offset((PyTypeObject *)once_cls, "listener");
     if (off_emitter_events < 0 || off_emitter_warned < 0 || off_once_listener < 0 ||
-        intern(&str_new_listener, "newListener") || intern(&str_remove_listener, "removeListener") ||
-        intern(&str_hooked_events, "_hooked_events") || intern(&str_listeners_changed, "_listeners_changed")) {
+        pn_accel_intern(&str_new_listener, "newListener") || pn_accel_intern(&str_remove_listener, "removeListener") ||
+        pn_accel_intern(&str_hooked_events, "_hooked_events") || pn_accel_intern(&str_listeners_changed, "_listeners_changed")) {
         PyErr_Clear();
         return UV_EINVAL;
     }
@@ -688,9 +691,9 @@ int pn_accel_install_emitter(uintptr_t cls, uintptr_t add_impl, uintptr_t remove
     const char *const adds[] = {"add_listener", "on", "addListener"};
     const char *const removes[] = {"remove_listener", "off", "removeListener"};
     const char *const emits[] = {"emit"};
-    int r = install_named(type, &add_listener_def, adds, 3);
-    r = r != 0 ? r : install_named(type, &remove_listener_def, removes, 3);
-    return r != 0 ? r : install_named(type, &emit_def, emits, 1);
+    int r = pn_accel_install_named(type, &add_listener_def, adds, 3);
+    r = r != 0 ? r : pn_accel_install_named(type, &remove_listener_def, removes, 3);
+    return r != 0 ? r : pn_accel_install_named(type, &emit_def, emits, 1);
 }
 
 /* Socket._fresh_copy (pyuv_net/_socket.py) in C: a new object of the same class with
@@ -759,7 +762,7 @@ static PyMethodDef fresh_copy_def = {
     "A new socket in the state of this never-opened one."};
 
 int pn_accel_install_fresh_copy(uintptr_t cls) {
-    off_events = slot_offset((PyTypeObject *)cls, "_events");
+    off_events = pn_accel_slot_offset((PyTypeObject *)cls, "_events");
     return off_events < 0 ? UV_EINVAL : install_method((PyTypeObject *)cls, &fresh_copy_def);
 }
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import socket as _pysocket
 import sys
+from collections import deque
 from typing import TYPE_CHECKING, Any, AsyncIterator, Callable, Dict, List, Optional, Tuple, TypedDict
 
 from . import _dispatch
@@ -14,7 +15,7 @@ from ._errors import check_local_path, describe, state_error, type_error, uv_err
 from ._loop import Loop, get_loop
 from ._options import (FAMILY_NAMES, check_connect_options, check_object_modes, keep_alive_delay, normalize_connect, snake_keys,
                        validate_attempt_timeout)
-from ._stream import Stream, handle_address
+from ._stream import Stream, _Closing, handle_address
 from ._timers import Timer
 from ._uv import ffi, lib
 
@@ -167,9 +168,7 @@ class Socket(Stream):
         self._make_handle(kind)
         err = (lib.pn_tcp_open if kind == lib.PN_TCP else lib.pn_pipe_open)(self._handle, fd)
         if err:
-            handle, self._handle = self._handle, None
-            _dispatch._objects[self._slot] = _dispatch.Ignored(self._loop)
-            lib.pn_handle_close(handle)
+            self._abandon_handle()
             raise uv_error(err, "open")
         self._opened()
 
@@ -182,8 +181,8 @@ class Socket(Stream):
         # What _attach and _update_write_fast would do for a fresh copy, which has no
         # timeout, no 'data' listener and nothing to hold writes back.
         self._handle = handle
+        self._address = self._write_fast = handle_address(handle)
         self._slot = slot
-        self._write_fast = handle_address(handle)
         self._server = server
         if pause:
             self._flowing = False
@@ -345,6 +344,7 @@ class Socket(Stream):
     def _abandon_handle(self) -> None:
         if self._handle is not None:
             handle, self._handle = self._handle, None
+            self._address = 0
             _dispatch._objects[self._slot] = _dispatch.Ignored(self._loop)
             lib.pn_handle_close(handle)
 
@@ -584,3 +584,16 @@ async def connect_async(*args: Any, **kwargs: Any) -> Socket:
 
 if _dispatch.ACCEL:
     lib.pn_accel_install_fresh_copy(id(Socket))  # else Socket._fresh_copy above
+
+# CPython: the end of a connection (EOF, 'end', end(), the shutdown, 'finish',
+# destroy()) in C for a plain Socket in the usual state, in the same steps and ticks
+# (csrc/accel_lifecycle.c); the Python methods stay what C calls for everything else.
+LIFECYCLE_PY: List[Callable[..., Any]] = [
+    Stream._on_read_error, Stream._emit_end, Stream._end_after_fin, Stream._on_shutdown, Stream._finish,
+    Socket.destroy]
+# What else those steps do without a call: C checks these are still the methods.
+_LIFECYCLE_INLINED: List[Tuple[type, str, Any]] = [(Socket, name, getattr(Socket, name)) for name in (
+    "_end_soon", "_writable_now", "_end", "_maybe_finish", "_need_finish", "_final", "_check_thread")]
+_LIFECYCLE_INLINED.append((Stream, "destroy", Stream.destroy))
+LIFECYCLE_IN_C = _dispatch.ACCEL and lib.pn_accel_install_lifecycle(
+    id(Stream), id(Socket), id(_Closing), id(LIFECYCLE_PY), id(_LIFECYCLE_INLINED), id(deque)) == 0

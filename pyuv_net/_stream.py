@@ -121,7 +121,7 @@ class Stream(EventEmitter):
     """A duplex byte stream over a libuv stream handle."""
 
     __slots__ = (
-        "_loop", "_tid", "_handle", "_slot", "_read_fast", "_write_fast",
+        "_loop", "_tid", "_handle", "_address", "_slot", "_read_fast", "_write_fast",
         # readable side
         "_flowing", "_paused", "_rbuf", "_rlen", "_rhwm", "_reading", "_r_ended", "_end_emitted",
         "_end_scheduled", "_decoder", "_ndata", "_resume_scheduled", "_readable_listening",
@@ -152,6 +152,7 @@ class Stream(EventEmitter):
         self._timeout_ms: Optional[float] = None  # as Node: None until set_timeout()
         self._handleless_timer: Optional[Timer] = None  # set_timeout() before there is a handle
         self._handle: Any = None
+        self._address = 0  # the handle's, as an int (handle_address), while there is one
         self._slot = -1
         self._server: Any = None
         self._pipes: Tuple[Any, ...] = ()  # its _PipeFlows (a tuple: rarely more than one)
@@ -224,12 +225,14 @@ class Stream(EventEmitter):
     def _handle_freed(self) -> None:
         """Loop.close() freed the handle: from now on the stream acts as closed."""
         self._handle = None
+        self._address = 0
         self._write_fast = False
         self._read_fast = None  # C's reference went with the handle
         self._reading = False
 
     def _attach(self, handle: Any, slot: int) -> None:
         self._handle = handle
+        self._address = handle_address(handle)
         self._slot = slot
         if _ACCEL and self._read_fast is not None:
             _set_listener(handle, id(self._read_fast))
@@ -569,7 +572,7 @@ class Stream(EventEmitter):
         # The handle's address, which csrc/accel.c's write reads, or False.
         fast = (self._handle is not None and not self._connecting and not self._corked
                 and not self._ending and not self._destroyed and not self._wbuf)
-        self._write_fast = handle_address(self._handle) if fast else False
+        self._write_fast = self._address if fast else False
 
     def write(self, data: Any, encoding: Any = None, callback: _Callback = None) -> bool:
         """Writes `data` (bytes-like or str); False when the buffer is at or over the
@@ -875,6 +878,7 @@ class Stream(EventEmitter):
         had_error = error is not None
         if self._handle is not None:
             handle, self._handle = self._handle, None
+            self._address = 0
             self._bytes_read = lib.pn_stream_bytes_read(handle)  # the handle's counters go with it
             self._bytes_written = lib.pn_stream_bytes_written(handle)
             _dispatch._objects[self._slot] = _Closing(self, had_error)

@@ -8,11 +8,15 @@ from __future__ import annotations
 
 import base64
 import hashlib
+import platform
 import random
+import sys
 
 import pytest
 
 import pyuv_net as net
+from pyuv_net import _socket as socket_module
+from pyuv_net._stream import Stream
 
 from conftest import HOST, errcode, listen_server, run_loop
 
@@ -1128,7 +1132,9 @@ def test_timeout_does_not_close_the_socket():
     pair = Pair(lambda s: s.resume())
     c = pair.client
     c.resume()
-    c.set_timeout(10)
+    # (from 'connect' on: a timeout while connecting would find it 'opening', as a
+    # slow run, under ASan, once did)
+    c.on("connect", lambda: c.set_timeout(10))
 
     def on_timeout():
         log.append(("timeout", c.destroyed, c.ready_state))
@@ -1254,3 +1260,171 @@ def test_pipe_between_our_sockets_runs_in_c_with_backpressure(interrupt):
     assert b"".join(received) == payload
     if interrupt == "second_listener":
         assert seen_by_listener  # the data reached Python again
+
+
+# -- the end of a connection in C (CPython) ---------------------------------------
+#
+# csrc/accel_lifecycle.c does what Stream's _on_read_error, _emit_end, _end_after_fin,
+# _on_shutdown, _finish and Socket.destroy do, for a plain Socket in the usual state,
+# and calls those Python methods otherwise. These tests run each scenario with the C
+# methods and again with the Python ones (PyPy runs only the latter) and compare what
+# user code sees at every loop iteration, and that C really did the steps.
+
+LIFECYCLE_OWNERS = [Stream] * 5 + [net.Socket]
+LIFECYCLE_C = platform.python_implementation() == "CPython"
+
+
+def use_python_lifecycle(monkeypatch):
+    for owner, fn in zip(LIFECYCLE_OWNERS, socket_module.LIFECYCLE_PY):
+        monkeypatch.setattr(owner, fn.__name__, fn)
+
+
+def state_of(sock):
+    return (sock.readable, sock.writable, sock.destroyed, sock.readable_ended, sock.writable_ended,
+            sock.writable_finished, sock.ready_state, sock.bytes_read, sock.bytes_written)
+
+
+def trace_connection_end(setup, payload=b"x" * 100, server_options=None):
+    """A client writes `payload` and ends: the accepted socket's state, sampled once
+    per loop iteration (and at each of its events that `setup` listens to), until it
+    closes; what the client got; and the accepted socket's Python methods that ran
+    from the client's end() on."""
+    trace, got, calls = [], [], []
+    accepted = []
+
+    def on_connection(sock):
+        accepted.append(sock)
+        closed = []
+
+        def on_close(had_error):
+            trace.append(("close", had_error, state_of(sock)))
+            closed.append(True)
+            server.close()
+        sock.on("close", on_close)
+        setup(sock, trace)
+
+        def sample():  # (the kernel decides in which iteration data arrives: a state
+            # is recorded when it differs from the last one)
+            if trace[-1:] != [("tick", state_of(sock))]:
+                trace.append(("tick", state_of(sock)))
+            if not closed:
+                net.set_immediate(sample)
+        net.set_immediate(sample)
+
+    server, port = listen_server(on_connection, **(server_options or {}))
+    client = net.connect(port, HOST)
+    client.on("data", got.append)
+    client.on("end", lambda: got.append("end"))
+    client.on("error", lambda err: got.append(errcode(err)))
+
+    def profile(frame, event, arg):
+        if event == "call" and accepted and frame.f_locals.get("self") is accepted[0]:
+            calls.append(frame.f_code.co_name)
+
+    def on_connect():
+        client.write(payload)
+        sys.setprofile(profile)
+        client.end()
+    client.on("connect", on_connect)
+    try:
+        run_loop()
+    finally:
+        sys.setprofile(None)
+    return trace, got, calls
+
+
+def compare_lifecycles(monkeypatch, setup, **kwargs):
+    """The scenario's trace with the C steps and with the Python methods: equal."""
+    with_c = trace_connection_end(setup, **kwargs)
+    with monkeypatch.context() as m:
+        use_python_lifecycle(m)
+        with_python = trace_connection_end(setup, **kwargs)
+    assert with_c[:2] == with_python[:2]
+    assert [entry[:2] for entry in with_c[0] if entry[0] == "close"] == [("close", False)]
+    return with_c, with_python
+
+
+def echo(sock, trace):
+    sock.on("data", sock.write)
+
+
+STEPS_IN_PYTHON = {"_on_read_error", "_end_soon", "_emit_end", "_end_after_fin", "_end", "_maybe_finish",
+                   "_need_finish", "_final", "_on_shutdown", "_finish", "destroy"}
+
+
+def test_an_echo_connection_ends_alike_with_the_c_steps_and_the_python_methods(monkeypatch):
+    (trace, got, calls), (_, _, python_calls) = compare_lifecycles(monkeypatch, echo)
+    assert got == [b"x" * 100, "end"]
+    assert STEPS_IN_PYTHON <= set(python_calls)
+    if LIFECYCLE_C:  # none of the steps ran in Python
+        assert not STEPS_IN_PYTHON & set(calls), calls
+
+
+def test_listeners_on_the_way_take_the_python_step_and_the_rest_stays_alike(monkeypatch):
+    def listening(sock, trace):
+        sock.on("data", sock.write)
+        for event in ("end", "prefinish", "finish"):
+            sock.on(event, lambda event=event: trace.append((event, state_of(sock))))
+
+    (trace, got, calls), _ = compare_lifecycles(monkeypatch, listening)
+    assert [entry[0] for entry in trace if entry[0] != "tick"] == ["end", "prefinish", "finish", "close"]
+    assert got == [b"x" * 100, "end"]
+    if LIFECYCLE_C:  # each step with a listener ran in Python, the others in C
+        assert {"_emit_end", "_on_shutdown", "_finish"} <= set(calls)
+        assert "_on_read_error" not in calls and "_end_after_fin" not in calls
+
+
+def test_half_open_paused_and_callback_ends_stay_alike(monkeypatch):
+    def half_open(sock, trace):
+        sock.on("data", sock.write)
+        sock.on("end", lambda: net.set_immediate(lambda: sock.end(b"bye", lambda err=None: trace.append(("cb", err)))))
+
+    def paused_with_data(sock, trace):
+        sock.pause()
+        sock.on("readable", lambda: sock.remove_all_listeners("readable").on("data", sock.write))
+
+    def destroyed_by_user(sock, trace):
+        sock.on("data", lambda chunk: sock.destroy())
+
+    def corked(sock, trace):
+        sock.cork()
+        sock.on("data", sock.write)
+
+    for setup, options in ((half_open, {"allow_half_open": True}), (paused_with_data, {}),
+                           (destroyed_by_user, {}), (corked, {})):
+        with_c, _ = compare_lifecycles(monkeypatch, setup, server_options=options)
+        assert with_c[1][-1] == "end" or setup is destroyed_by_user, (setup.__name__, with_c[1])
+
+
+def test_a_replaced_method_is_called_instead_of_the_c_step(monkeypatch):
+    # C checks that the methods it stands for are still pyuv_net's; a class that
+    # changes gets them called.
+    finals = []
+    original = Stream._final
+
+    def final(self):
+        finals.append(self)
+        original(self)
+    monkeypatch.setattr(Stream, "_final", final)
+    trace, got, calls = trace_connection_end(echo)
+    assert len(finals) == 2 and got == [b"x" * 100, "end"]  # the client's end() and the server's
+    monkeypatch.undo()
+    trace, got, calls = trace_connection_end(echo)
+    assert len(finals) == 2 and got == [b"x" * 100, "end"]
+
+
+def test_a_subclass_takes_the_python_methods():
+    class Tracking(net.Socket):
+        def destroy(self, error=None):
+            closed.append(error)
+            return super().destroy(error)
+
+    closed = []
+    got = []
+    server, port = listen_server(lambda sock: sock.on("data", sock.write))
+    client = Tracking()
+    client.connect(port, HOST, lambda: (client.write(b"hi"), client.end()))
+    client.on("data", got.append)
+    client.on("close", lambda had_error: server.close())
+    run_loop()
+    assert got == [b"hi"] and closed == [None]

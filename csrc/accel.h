@@ -1,0 +1,37 @@
+/* What csrc/accel.c shares with the other CPython-only C file, accel_lifecycle.c:
+ * reaching a Python object's __slots__ by offset, calling the Python original of a C
+ * method, and installing C methods on pyuv_net's classes. */
+#ifndef PYUV_NET_ACCEL_H
+#define PYUV_NET_ACCEL_H
+#include <Python.h>
+
+#if PY_VERSION_HEX < 0x030A0000 /* (3.10 has it) */
+static inline PyObject *Py_NewRef(PyObject *obj) {
+    Py_INCREF(obj);
+    return obj;
+}
+#endif
+
+/* Where a __slots__ member lives in `self`: its value, or NULL while unset. */
+static inline PyObject **slot_at(PyObject *self, Py_ssize_t offset) {
+    return (PyObject **)((char *)self + offset);
+}
+
+/* The offset of a __slots__ member of `type` or of a base, or -1. */
+Py_ssize_t pn_accel_slot_offset(PyTypeObject *type, const char *name);
+
+/* impl(self, *args, **kwargs): a C method's Python original, for what C leaves to it. */
+PyObject *pn_accel_call_impl(PyObject *impl, PyObject *self, PyObject *const *args, Py_ssize_t nargs,
+                             PyObject *kwnames);
+
+/* Sets each of `names` on `type` to the C method `def`: 0, or UV_ENOMEM. */
+int pn_accel_install_named(PyTypeObject *type, PyMethodDef *def, const char *const *names, int count);
+
+/* *name = the interned string `text`, made on first use: 0, or -1 with an exception. */
+int pn_accel_intern(PyObject **name, const char *text);
+
+/* _dispatch._objects[slot] = obj (the table takes a new reference): 0, or -1 with an
+ * exception. */
+int pn_accel_set_object(int slot, PyObject *obj);
+
+#endif

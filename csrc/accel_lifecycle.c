@@ -1,0 +1,468 @@
+/* The end of a connection's life in C (CPython). What pyuv_net/_stream.py's Stream
+ * does from the peer's EOF to closing the handle, for a plain Socket (of that class
+ * itself, none of whose methods were replaced) in the usual state:
+ *
+ *   EOF             _on_read_error   reading stops; tick _emit_end
+ *   tick            _emit_end        'end' (no listener); tick _end_after_fin
+ *   tick            _end_after_fin   end(): shutdown()
+ *   shutdown done   _on_shutdown     prefinished; tick _finish
+ *   tick            _finish          finished; destroy(): close the handle
+ *
+ * Each step is the Python method's own, in the same order and with the same ticks
+ * between them, so what user code can see between two steps is what it sees on PyPy.
+ * Each C method does its step only when the state is one it knows (every flag a bool,
+ * nothing buffered or held back, no listener for the events on the way: 'end',
+ * 'prefinish', 'finish', no end() callback, ...) and otherwise calls the Python
+ * method it replaces, which stays the definition. A connection's end cost ~600
+ * bytecodes and 25 Python calls in these methods before. */
+#include <Python.h>
+
+#include "internal.h"
+#include "accel.h"
+
+#ifndef PYPY_VERSION
+
+/* The Stream and Socket slots the steps read and write. */
+enum field {
+    F_TID, F_LOOP, F_EVENTS, F_HANDLE, F_ADDRESS, F_SLOT, F_SERVER, F_READ_FAST, F_WRITE_FAST,
+    F_READING, F_R_ENDED, F_END_EMITTED, F_END_SCHEDULED, F_RLEN, F_DECODER, F_READABLE_LISTENING,
+    F_ALLOW_HALF_OPEN, F_READABLE_ON, F_WRITABLE_ON, F_AFTER_FIN, F_CORKED, F_WLEN, F_WBUF,
+    F_INFLIGHT, F_PENDING, F_ENDING, F_FINAL_CALLED, F_PREFINISHED, F_FINISHED, F_END_CBS,
+    F_DESTROYED, F_ERRORED, F_CLOSE_EMITTED, F_RESET_ON_DESTROY, F_CONNECTING, F_HANDLELESS_TIMER,
+    F_BYTES_READ, F_BYTES_WRITTEN, F_ATTEMPTS, F_SOCKNAME, F_COUNT
+};
+static const char *const field_names[F_COUNT] = {
+    "_tid", "_loop", "_events", "_handle", "_address", "_slot", "_server", "_read_fast", "_write_fast",
+    "_reading", "_r_ended", "_end_emitted", "_end_scheduled", "_rlen", "_decoder", "_readable_listening",
+    "_allow_half_open", "_readable_on", "_writable_on", "_after_fin", "_corked", "_wlen", "_wbuf",
+    "_inflight", "_pending", "_ending", "_final_called", "_prefinished", "_finished", "_end_cbs",
+    "_destroyed", "_errored", "_close_emitted", "_reset_on_destroy", "_connecting", "_handleless_timer",
+    "_bytes_read", "_bytes_written", "_attempts", "_sockname"};
+static Py_ssize_t off[F_COUNT];
+
+/* _Closing (pyuv_net/_stream.py), which destroy() puts in the handle's slot: made here
+ * with the values its __init__ gives. */
+enum closing_field { C_LOOP, C_STREAM, C_INFLIGHT, C_HAD_ERROR, C_READ_FAST, C_COUNT };
+static const char *const closing_names[C_COUNT] = {"_loop", "_stream", "_inflight", "_had_error", "_read_fast"};
+static Py_ssize_t closing_off[C_COUNT];
+static PyTypeObject *closing_type;
+
+static PyTypeObject *plain_type;  /* Socket */
+static PyObject *inlined;         /* [(class, name, function)]: the Python code the steps stand for */
+static unsigned int plain_tag, changed_tag; /* plain_type's version tag when checked, and found changed */
+static PyTypeObject *deque_type;
+static PyObject *impls[6]; /* the Python methods, in the order of `methods` below */
+
+static PyObject *one, *zero, *minus_one, *no_args;
+static PyObject *s_tick, *s_embedder, *s_work_queued, *s_destroy, *s_final_done, *s_connection_closed,
+    *s_emit_end, *s_end_after_fin, *s_finish, *s_ev_end, *s_ev_prefinish, *s_ev_finish;
+
+#define GET(self, f) (*slot_at((self), off[f]))
+
+/* self.<f> = value (a new reference is taken). */
+static void set(PyObject *self, enum field f, PyObject *value) {
+    Py_INCREF(value);
+    Py_XSETREF(*slot_at(self, off[f]), value);
+}
+
+/* self.<f> = value, taking the caller's reference. */
+static void set_taken(PyObject *self, enum field f, PyObject *value) { Py_XSETREF(*slot_at(self, off[f]), value); }
+
+static int is_bool(PyObject *v) { return v == Py_True || v == Py_False; }
+
+/* 1 for an int 0, 0 for another int, -1 for anything else. */
+static int int_zero(PyObject *v) { return v != NULL && PyLong_CheckExact(v) ? !PyObject_IsTrue(v) : -1; }
+
+/* 1 for an empty write buffer, end() callback list or deque of writes in flight (None,
+ * (), [], deque()), 0 for a full one, -1 for anything else. */
+static int empty(PyObject *v) {
+    if (v == Py_None)
+        return 1;
+    if (v != NULL && (PyTuple_CheckExact(v) || PyList_CheckExact(v) || Py_IS_TYPE(v, deque_type)))
+        return PyObject_Length(v) == 0;
+    return -1;
+}
+
+/* The class's version tag, or 0 while it has none: CPython gives a class a new one
+ * after every change to it or to a base. */
+static unsigned int version_tag(PyTypeObject *type) {
+#ifdef Py_TPFLAGS_VALID_VERSION_TAG
+    if (!(type->tp_flags & Py_TPFLAGS_VALID_VERSION_TAG))
+        return 0;
+#endif
+    return type->tp_version_tag;
+}
+
+/* Whether this class's methods are still the ones the steps stand for: checked again
+ * whenever the class (or a base) changes. */
+static int methods_unchanged(void) {
+    int same = 1;
+    for (Py_ssize_t i = 0; same && i < PyList_GET_SIZE(inlined); i++) {
+        PyObject *entry = PyList_GET_ITEM(inlined, i);
+        PyObject *now = PyObject_GetAttr(PyTuple_GET_ITEM(entry, 0), PyTuple_GET_ITEM(entry, 1));
+        same = now == PyTuple_GET_ITEM(entry, 2);
+        Py_XDECREF(now);
+    }
+    PyErr_Clear();
+    PyObject *lookup = PyObject_GetAttr((PyObject *)plain_type, s_destroy); /* (gives it a tag) */
+    Py_XDECREF(lookup);
+    PyErr_Clear();
+    if (same)
+        plain_tag = version_tag(plain_type);
+    else
+        changed_tag = version_tag(plain_type);
+    return same;
+}
+
+/* 1 when self is a plain Socket: its class itself, with the methods of pyuv_net. */
+static int plain(PyObject *self) {
+    if (Py_TYPE(self) != plain_type)
+        return 0;
+    unsigned int tag = version_tag(plain_type);
+    if (tag != 0 && tag == plain_tag)
+        return 1;
+    if (tag != 0 && tag == changed_tag)
+        return 0;
+    return methods_unchanged();
+}
+
+/* 1 if self has listeners for `event`, 0 if not, -1 if C cannot tell. */
+static int has_listeners(PyObject *self, PyObject *event) {
+    PyObject *events = GET(self, F_EVENTS);
+    if (events == NULL || !PyDict_CheckExact(events))
+        return -1;
+    Py_INCREF(events);
+    PyObject *found = PyDict_GetItemWithError(events, event);
+    Py_DECREF(events);
+    if (found == NULL && PyErr_Occurred()) {
+        PyErr_Clear();
+        return -1;
+    }
+    return found != NULL;
+}
+
+/* Stream._writable_now(): 1, 0, or -1 for a state C leaves to Python. */
+static int writable_now(PyObject *self) {
+    PyObject *on = GET(self, F_WRITABLE_ON), *destroyed = GET(self, F_DESTROYED), *ending = GET(self, F_ENDING),
+             *errored = GET(self, F_ERRORED);
+    if (!is_bool(on) || !is_bool(destroyed) || !is_bool(ending) || errored == NULL)
+        return -1;
+    return on == Py_True && destroyed == Py_False && errored == Py_None && ending == Py_False;
+}
+
+/* Stream._need_finish() but for its `_ending` test: 1, 0, or -1 as above. */
+static int need_finish_but_ending(PyObject *self) {
+    PyObject *destroyed = GET(self, F_DESTROYED), *finished = GET(self, F_FINISHED),
+             *close_emitted = GET(self, F_CLOSE_EMITTED), *errored = GET(self, F_ERRORED);
+    int no_wlen = int_zero(GET(self, F_WLEN)), no_wbuf = empty(GET(self, F_WBUF)),
+        none_inflight = empty(GET(self, F_INFLIGHT));
+    if (!is_bool(destroyed) || !is_bool(finished) || !is_bool(close_emitted) || errored == NULL || no_wlen < 0 ||
+        no_wbuf < 0 || none_inflight < 0)
+        return -1;
+    return destroyed == Py_False && no_wlen && no_wbuf && errored == Py_None && finished == Py_False &&
+           none_inflight && close_emitted == Py_False;
+}
+
+/* Stream._need_finish(). */
+static int need_finish(PyObject *self) {
+    PyObject *ending = GET(self, F_ENDING);
+    int rest = need_finish_but_ending(self);
+    return !is_bool(ending) || rest < 0 ? -1 : ending == Py_True && rest;
+}
+
+/* self._loop._tick((self.<name>, ())): 0, or -1 with an exception. */
+static int tick(PyObject *self, PyObject *name) {
+    PyObject *fn = PyObject_GetAttr(self, name);
+    PyObject *entry = fn != NULL ? PyTuple_Pack(2, fn, no_args) : NULL;
+    Py_XDECREF(fn);
+    PyObject *loop = GET(self, F_LOOP);
+    if (entry == NULL || loop == NULL) {
+        if (entry != NULL)
+            PyErr_SetString(PyExc_AttributeError, "_loop");
+        Py_XDECREF(entry);
+        return -1;
+    }
+    Py_INCREF(loop);
+    PyObject *r = PyObject_CallMethodOneArg(loop, s_tick, entry);
+    Py_DECREF(loop);
+    Py_DECREF(entry);
+    Py_XDECREF(r);
+    return r != NULL ? 0 : -1;
+}
+
+/* `if self._loop._embedder is not None: self._loop.work_queued()`: 0, or -1. */
+static int wake_embedder(PyObject *self) {
+    PyObject *loop = GET(self, F_LOOP);
+    if (loop == NULL) {
+        PyErr_SetString(PyExc_AttributeError, "_loop");
+        return -1;
+    }
+    Py_INCREF(loop);
+    PyObject *embedder = PyObject_GetAttr(loop, s_embedder);
+    PyObject *r = embedder == NULL || embedder == Py_None ? embedder : PyObject_CallMethodNoArgs(loop, s_work_queued);
+    if (r != embedder)
+        Py_XDECREF(r);
+    Py_XDECREF(embedder);
+    Py_DECREF(loop);
+    return r != NULL ? 0 : -1;
+}
+
+/* obj.<name>(*args) for its side effects: None, or NULL with an exception. */
+static PyObject *call_for_effect(PyObject *obj, PyObject *name, PyObject *arg) {
+    PyObject *r = arg != NULL ? PyObject_CallMethodOneArg(obj, name, arg) : PyObject_CallMethodNoArgs(obj, name);
+    if (r == NULL)
+        return NULL;
+    Py_DECREF(r);
+    Py_RETURN_NONE;
+}
+
+enum { M_ON_READ_ERROR, M_EMIT_END, M_END_AFTER_FIN, M_ON_SHUTDOWN, M_FINISH, M_DESTROY };
+
+#define FALLBACK(method) return pn_accel_call_impl(impls[method], self, args, nargs, kwnames)
+
+/* Stream._on_read_error(nread) at EOF, with _end_soon(). */
+static PyObject *on_read_error(PyObject *self, PyObject *const *args, Py_ssize_t nargs, PyObject *kwnames) {
+    if (nargs != 1 || kwnames != NULL || !PyLong_CheckExact(args[0]) || !plain(self))
+        FALLBACK(M_ON_READ_ERROR);
+    long nread = PyLong_AsLong(args[0]);
+    PyErr_Clear(); /* (an int too big for a long is no EOF) */
+    PyObject *scheduled = GET(self, F_END_SCHEDULED), *emitted = GET(self, F_END_EMITTED);
+    if (nread != UV_EOF || GET(self, F_DECODER) != Py_None || GET(self, F_READABLE_LISTENING) != Py_False ||
+        int_zero(GET(self, F_RLEN)) != 1 || !is_bool(scheduled) || !is_bool(emitted))
+        FALLBACK(M_ON_READ_ERROR);
+    int end_soon = scheduled == Py_False && emitted == Py_False;
+    set(self, F_READING, Py_False);
+    set(self, F_R_ENDED, Py_True);
+    if (end_soon) {
+        set(self, F_END_SCHEDULED, Py_True);
+        if (tick(self, s_emit_end) < 0)
+            return NULL;
+    }
+    Py_RETURN_NONE;
+}
+
+/* Stream._emit_end(), with nobody listening for 'end'. */
+static PyObject *emit_end(PyObject *self, PyObject *const *args, Py_ssize_t nargs, PyObject *kwnames) {
+    if (nargs != 0 || kwnames != NULL || !plain(self) || has_listeners(self, s_ev_end) != 0)
+        FALLBACK(M_EMIT_END);
+    PyObject *half_open = GET(self, F_ALLOW_HALF_OPEN), *after_fin = GET(self, F_AFTER_FIN),
+             *finished = GET(self, F_FINISHED), *writable_on = GET(self, F_WRITABLE_ON);
+    int writable = writable_now(self);
+    if (GET(self, F_ERRORED) != Py_None || GET(self, F_CLOSE_EMITTED) != Py_False ||
+        GET(self, F_END_EMITTED) != Py_False || int_zero(GET(self, F_RLEN)) != 1 || !is_bool(half_open) ||
+        !is_bool(after_fin) || !is_bool(finished) || writable < 0)
+        FALLBACK(M_EMIT_END);
+    set(self, F_END_SCHEDULED, Py_False);
+    set(self, F_END_EMITTED, Py_True);
+    if (half_open == Py_False)
+        set(self, F_AFTER_FIN, Py_True);
+    if ((half_open == Py_False || after_fin == Py_True) && writable)
+        return tick(self, s_end_after_fin) < 0 ? NULL : Py_NewRef(Py_None);
+    if (finished == Py_True || writable_on == Py_False)
+        return call_for_effect(self, s_destroy, NULL);
+    Py_RETURN_NONE;
+}
+
+/* Stream._end_after_fin(): _end(), _maybe_finish(True) and _final(), which shuts down. */
+static PyObject *end_after_fin(PyObject *self, PyObject *const *args, Py_ssize_t nargs, PyObject *kwnames) {
+    if (nargs != 0 || kwnames != NULL || !plain(self))
+        FALLBACK(M_END_AFTER_FIN);
+    int writable = writable_now(self);
+    if (writable == 0)
+        Py_RETURN_NONE;
+    PyObject *address = GET(self, F_ADDRESS);
+    int rest = need_finish_but_ending(self);
+    if (writable < 0 || int_zero(GET(self, F_CORKED)) != 1 || GET(self, F_FINAL_CALLED) != Py_False ||
+        GET(self, F_CONNECTING) != Py_False || int_zero(address) != 0 || rest < 0)
+        FALLBACK(M_END_AFTER_FIN);
+    pn_handle_t *h = PyLong_AsVoidPtr(address);
+    if (h == NULL)
+        return NULL;
+    set(self, F_ENDING, Py_True);
+    set(self, F_WRITE_FAST, Py_False);
+    if (!rest)
+        Py_RETURN_NONE;
+    set(self, F_FINAL_CALLED, Py_True);
+    int err = pn_shutdown(h);
+    if (err) {
+        PyObject *status = PyLong_FromLong(err == UV_ENOTCONN ? 0 : err);
+        PyObject *r = status != NULL ? call_for_effect(self, s_final_done, status) : NULL;
+        Py_XDECREF(status);
+        return r;
+    }
+    return wake_embedder(self) < 0 ? NULL : Py_NewRef(Py_None);
+}
+
+/* Stream._on_shutdown(status), with nobody listening for 'prefinish'. */
+static PyObject *on_shutdown(PyObject *self, PyObject *const *args, Py_ssize_t nargs, PyObject *kwnames) {
+    if (nargs != 1 || kwnames != NULL || !plain(self) || has_listeners(self, s_ev_prefinish) != 0)
+        FALLBACK(M_ON_SHUTDOWN);
+    PyObject *pending = GET(self, F_PENDING);
+    int finishing = need_finish(self);
+    if (finishing < 0 || pending == NULL || !PyLong_CheckExact(pending))
+        FALLBACK(M_ON_SHUTDOWN);
+    if (!finishing)
+        Py_RETURN_NONE;
+    PyObject *more = PyNumber_Add(pending, one);
+    if (more == NULL)
+        return NULL;
+    set(self, F_PREFINISHED, Py_True);
+    set_taken(self, F_PENDING, more);
+    return tick(self, s_finish) < 0 ? NULL : Py_NewRef(Py_None);
+}
+
+/* Stream._finish(), with no end() callback and nobody listening for 'finish'. */
+static PyObject *finish(PyObject *self, PyObject *const *args, Py_ssize_t nargs, PyObject *kwnames) {
+    if (nargs != 0 || kwnames != NULL || !plain(self) || has_listeners(self, s_ev_finish) != 0)
+        FALLBACK(M_FINISH);
+    PyObject *pending = GET(self, F_PENDING), *end_emitted = GET(self, F_END_EMITTED),
+             *readable_on = GET(self, F_READABLE_ON);
+    int finishing = need_finish(self);
+    if (finishing < 0 || pending == NULL || !PyLong_CheckExact(pending) || empty(GET(self, F_END_CBS)) != 1 ||
+        !is_bool(end_emitted) || !is_bool(readable_on))
+        FALLBACK(M_FINISH);
+    PyObject *less = PyNumber_Subtract(pending, one);
+    if (less == NULL)
+        return NULL;
+    int still_pending = PyObject_IsTrue(less);
+    set_taken(self, F_PENDING, less);
+    if (!finishing || still_pending)
+        Py_RETURN_NONE;
+    set(self, F_FINISHED, Py_True);
+    set(self, F_END_CBS, no_args);
+    if (end_emitted == Py_True || readable_on == Py_False)
+        return call_for_effect(self, s_destroy, NULL);
+    Py_RETURN_NONE;
+}
+
+/* A new _Closing(self, False). */
+static PyObject *new_closing(PyObject *self) {
+    PyObject *closing = closing_type->tp_alloc(closing_type, 0);
+    if (closing == NULL)
+        return NULL;
+    PyObject *values[C_COUNT] = {GET(self, F_LOOP), self, GET(self, F_INFLIGHT), Py_False, Py_None};
+    for (int i = 0; i < C_COUNT; i++) {
+        Py_XINCREF(values[i]);
+        *slot_at(closing, closing_off[i]) = values[i];
+    }
+    return closing;
+}
+
+/* Socket.destroy() and Stream.destroy() without an error, for a socket with a handle
+ * and nothing held back (no writes waiting, no end() callback, no connection attempt,
+ * no timer of its own, no reset asked for). */
+static PyObject *socket_destroy(PyObject *self, PyObject *const *args, Py_ssize_t nargs, PyObject *kwnames) {
+    if (kwnames != NULL || nargs > 1 || (nargs == 1 && args[0] != Py_None) || !plain(self))
+        FALLBACK(M_DESTROY);
+    PyObject *tid = GET(self, F_TID), *address = GET(self, F_ADDRESS), *slot = GET(self, F_SLOT),
+             *server = GET(self, F_SERVER);
+    long index = slot != NULL && PyLong_CheckExact(slot) ? PyLong_AsLong(slot) : -1;
+    if (tid == NULL || !PyLong_CheckExact(tid) || PyLong_AsUnsignedLong(tid) != PyThread_get_thread_ident() ||
+        GET(self, F_DESTROYED) != Py_False || GET(self, F_ATTEMPTS) != Py_None ||
+        GET(self, F_HANDLELESS_TIMER) != Py_None || GET(self, F_CONNECTING) != Py_False ||
+        GET(self, F_RESET_ON_DESTROY) != Py_False || empty(GET(self, F_WBUF)) != 1 ||
+        empty(GET(self, F_END_CBS)) != 1 || int_zero(address) != 0 || index < 0 || index > INT_MAX || server == NULL) {
+        PyErr_Clear(); /* (a thread id that is no unsigned long: Python says what is wrong) */
+        FALLBACK(M_DESTROY);
+    }
+    pn_handle_t *h = PyLong_AsVoidPtr(address);
+    PyObject *nread = PyLong_FromUnsignedLongLong(pn_stream_bytes_read(h));
+    PyObject *nwritten = PyLong_FromUnsignedLongLong(pn_stream_bytes_written(h));
+    PyObject *closing = new_closing(self);
+    if (h == NULL || nread == NULL || nwritten == NULL || closing == NULL) {
+        Py_XDECREF(nread);
+        Py_XDECREF(nwritten);
+        Py_XDECREF(closing);
+        if (!PyErr_Occurred())
+            PyErr_SetString(PyExc_SystemError, "pyuv_net: a socket's handle or slot is wrong");
+        return NULL;
+    }
+    set(self, F_DESTROYED, Py_True);
+    set(self, F_CONNECTING, Py_False);
+    set(self, F_WRITE_FAST, Py_False);
+    set(self, F_READ_FAST, Py_None); /* (C's reference to it goes with the handle) */
+    set(self, F_READING, Py_False);
+    set(self, F_HANDLE, Py_None);
+    set(self, F_ADDRESS, zero);
+    set_taken(self, F_BYTES_READ, nread); /* the handle's counters go with it */
+    set_taken(self, F_BYTES_WRITTEN, nwritten);
+    int failed = pn_accel_set_object((int)index, closing);
+    Py_DECREF(closing);
+    set(self, F_SLOT, minus_one);
+    pn_handle_close(h);
+    failed = failed || wake_embedder(self) < 0;
+    Py_INCREF(server);
+    set(self, F_SERVER, Py_None);
+    if (!failed && server != Py_None)
+        failed = call_for_effect(server, s_connection_closed, NULL) == NULL;
+    Py_DECREF(server);
+    set(self, F_SOCKNAME, Py_None); /* Socket.destroy's own part */
+    return failed ? NULL : Py_NewRef(self);
+}
+
+#define METHOD(name, fn) {name, (PyCFunction)(void (*)(void))fn, METH_FASTCALL | METH_KEYWORDS, NULL}
+static PyMethodDef methods[] = {
+    [M_ON_READ_ERROR] = METHOD("_on_read_error", on_read_error),
+    [M_EMIT_END] = METHOD("_emit_end", emit_end),
+    [M_END_AFTER_FIN] = METHOD("_end_after_fin", end_after_fin),
+    [M_ON_SHUTDOWN] = METHOD("_on_shutdown", on_shutdown),
+    [M_FINISH] = METHOD("_finish", finish),
+    [M_DESTROY] = {"destroy", (PyCFunction)(void (*)(void))socket_destroy, METH_FASTCALL | METH_KEYWORDS,
+                   "destroy($self, /, error=None)\n--\n\n"
+                   "Closes the handle at once; 'error' (if given) then 'close'(had_error)."},
+};
+
+static int find_offsets(PyTypeObject *type, const char *const *names, Py_ssize_t *offsets, int count) {
+    for (int i = 0; i < count; i++)
+        if ((offsets[i] = pn_accel_slot_offset(type, names[i])) < 0)
+            return -1;
+    return 0;
+}
+
+int pn_accel_install_lifecycle(uintptr_t stream_cls, uintptr_t socket_cls, uintptr_t closing_cls,
+                               uintptr_t impl_list, uintptr_t inlined_list, uintptr_t deque_cls) {
+    PyTypeObject *socket = (PyTypeObject *)socket_cls, *closing = (PyTypeObject *)closing_cls;
+    PyObject *impl = (PyObject *)impl_list, *closing_slots = PyObject_GetAttrString((PyObject *)closing, "__slots__");
+    int bad = closing_slots == NULL || !PyTuple_Check(closing_slots) || PyTuple_GET_SIZE(closing_slots) != C_COUNT ||
+              !PyList_CheckExact(impl) || PyList_GET_SIZE(impl) != 6 || !PyList_CheckExact((PyObject *)inlined_list);
+    Py_XDECREF(closing_slots); /* (the five _Closing's __init__ sets, and no more) */
+    bad = bad || find_offsets(socket, field_names, off, F_COUNT) < 0 ||
+          find_offsets(closing, closing_names, closing_off, C_COUNT) < 0;
+    bad = bad || pn_accel_intern(&s_tick, "_tick") || pn_accel_intern(&s_embedder, "_embedder") ||
+          pn_accel_intern(&s_work_queued, "work_queued") || pn_accel_intern(&s_destroy, "destroy") ||
+          pn_accel_intern(&s_final_done, "_final_done") || pn_accel_intern(&s_connection_closed, "_connection_closed") ||
+          pn_accel_intern(&s_emit_end, "_emit_end") || pn_accel_intern(&s_end_after_fin, "_end_after_fin") ||
+          pn_accel_intern(&s_finish, "_finish") || pn_accel_intern(&s_ev_end, "end") ||
+          pn_accel_intern(&s_ev_prefinish, "prefinish") || pn_accel_intern(&s_ev_finish, "finish");
+    if (!bad && one == NULL) {
+        one = PyLong_FromLong(1);
+        zero = PyLong_FromLong(0);
+        minus_one = PyLong_FromLong(-1);
+        no_args = PyTuple_New(0);
+        bad = one == NULL || zero == NULL || minus_one == NULL || no_args == NULL;
+    }
+    if (bad) {
+        PyErr_Clear();
+        return UV_EINVAL;
+    }
+    for (int i = 0; i < 6; i++)
+        Py_XSETREF(impls[i], Py_NewRef(PyList_GET_ITEM(impl, i)));
+    Py_XSETREF(inlined, Py_NewRef((PyObject *)inlined_list));
+    Py_XSETREF(closing_type, (PyTypeObject *)Py_NewRef((PyObject *)closing));
+    Py_XSETREF(deque_type, (PyTypeObject *)Py_NewRef((PyObject *)deque_cls));
+    Py_XSETREF(plain_type, (PyTypeObject *)Py_NewRef((PyObject *)socket));
+    plain_tag = changed_tag = 0;
+    int r = 0;
+    for (int i = 0; i < M_DESTROY && r == 0; i++)
+        r = pn_accel_install_named((PyTypeObject *)stream_cls, &methods[i], &methods[i].ml_name, 1);
+    return r != 0 ? r : pn_accel_install_named(socket, &methods[M_DESTROY], &methods[M_DESTROY].ml_name, 1);
+}
+
+#else /* PyPy: the Python methods */
+
+int pn_accel_install_lifecycle(uintptr_t stream_cls, uintptr_t socket_cls, uintptr_t closing_cls,
+                               uintptr_t impl_list, uintptr_t inlined_list, uintptr_t deque_cls) {
+    return UV_ENOSYS;
+}
+
+#endif
