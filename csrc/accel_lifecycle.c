@@ -1,7 +1,11 @@
-/* The end of a connection's life in C (CPython). What pyuv_net/_stream.py's Stream
- * does from the peer's EOF to closing the handle, for a plain Socket (of that class
- * itself, none of whose methods were replaced) in the usual state:
+/* A connection's life in C (CPython). What pyuv_net/_stream.py's Stream does from
+ * its first 'data' listener to flowing, and from the peer's EOF to closing the handle,
+ * for a plain Socket (of that class itself, none of whose methods were replaced) in
+ * the usual state:
  *
+ *   on('data', f)   _listeners_changed   resume(): tick _resume_now
+ *   tick            _resume_now      flowing: f is the listener C reads to
+ *   ...
  *   EOF             _on_read_error   reading stops; tick _emit_end
  *   tick            _emit_end        'end' (no listener); tick _end_after_fin
  *   tick            _end_after_fin   end(): shutdown()
@@ -29,7 +33,8 @@ enum field {
     F_ALLOW_HALF_OPEN, F_READABLE_ON, F_WRITABLE_ON, F_AFTER_FIN, F_CORKED, F_WLEN, F_WBUF,
     F_INFLIGHT, F_PENDING, F_ENDING, F_FINAL_CALLED, F_PREFINISHED, F_FINISHED, F_END_CBS,
     F_DESTROYED, F_ERRORED, F_CLOSE_EMITTED, F_RESET_ON_DESTROY, F_CONNECTING, F_HANDLELESS_TIMER,
-    F_BYTES_READ, F_BYTES_WRITTEN, F_ATTEMPTS, F_SOCKNAME, F_COUNT
+    F_BYTES_READ, F_BYTES_WRITTEN, F_ATTEMPTS, F_SOCKNAME, F_NDATA, F_PIPES, F_FLOWING, F_PAUSED,
+    F_RESUME_SCHEDULED, F_RBUF, F_COUNT
 };
 static const char *const field_names[F_COUNT] = {
     "_tid", "_loop", "_events", "_handle", "_address", "_slot", "_server", "_read_fast", "_write_fast",
@@ -37,7 +42,8 @@ static const char *const field_names[F_COUNT] = {
     "_allow_half_open", "_readable_on", "_writable_on", "_after_fin", "_corked", "_wlen", "_wbuf",
     "_inflight", "_pending", "_ending", "_final_called", "_prefinished", "_finished", "_end_cbs",
     "_destroyed", "_errored", "_close_emitted", "_reset_on_destroy", "_connecting", "_handleless_timer",
-    "_bytes_read", "_bytes_written", "_attempts", "_sockname"};
+    "_bytes_read", "_bytes_written", "_attempts", "_sockname", "_ndata", "_pipes", "_flowing", "_paused",
+    "_resume_scheduled", "_rbuf"};
 static Py_ssize_t off[F_COUNT];
 
 /* _Closing (pyuv_net/_stream.py), which destroy() puts in the handle's slot: made here
@@ -51,11 +57,18 @@ static PyTypeObject *plain_type;  /* Socket */
 static PyObject *inlined;         /* [(class, name, function)]: the Python code the steps stand for */
 static unsigned int plain_tag, changed_tag; /* plain_type's version tag when checked, and found changed */
 static PyTypeObject *deque_type;
-static PyObject *impls[6]; /* the Python methods, in the order of `methods` below */
+/* The steps, as C methods, in the order of the Python methods given to install. */
+enum {
+    M_LISTENERS_CHANGED, M_RESUME_NOW, M_ON_READ_ERROR, M_EMIT_END, M_END_AFTER_FIN, M_ON_SHUTDOWN, M_FINISH,
+    M_EMIT_CLOSE, M_DESTROY, M_COUNT
+};
+
+static PyObject *impls[M_COUNT]; /* the Python methods, in the order of `methods` below */
 
 static PyObject *one, *zero, *minus_one, *no_args;
 static PyObject *s_tick, *s_embedder, *s_work_queued, *s_destroy, *s_final_done, *s_connection_closed,
-    *s_emit_end, *s_end_after_fin, *s_finish, *s_ev_end, *s_ev_prefinish, *s_ev_finish;
+    *s_emit_end, *s_end_after_fin, *s_finish, *s_resume_now, *s_emit, *s_ev_data, *s_ev_resume, *s_ev_end,
+    *s_ev_prefinish, *s_ev_finish, *s_ev_close;
 
 #define GET(self, f) (*slot_at((self), off[f]))
 
@@ -216,9 +229,70 @@ static PyObject *call_for_effect(PyObject *obj, PyObject *name, PyObject *arg) {
     Py_RETURN_NONE;
 }
 
-enum { M_ON_READ_ERROR, M_EMIT_END, M_END_AFTER_FIN, M_ON_SHUTDOWN, M_FINISH, M_DESTROY };
-
 #define FALLBACK(method) return pn_accel_call_impl(impls[method], self, args, nargs, kwnames)
+
+/* 1 if this thread is the stream's (Stream._check_thread passes), 0 if not or C
+ * cannot tell. */
+static int own_thread(PyObject *self) {
+    PyObject *tid = GET(self, F_TID);
+    int own = tid != NULL && PyLong_CheckExact(tid) && PyLong_AsUnsignedLong(tid) == PyThread_get_thread_ident();
+    PyErr_Clear(); /* (a thread id that is no unsigned long: Python says what is wrong) */
+    return own;
+}
+
+/* self._events["data"] when it is a list of one listener, else NULL; borrowed. */
+static PyObject *single_data_listener(PyObject *self) {
+    PyObject *events = GET(self, F_EVENTS);
+    PyObject *listeners = events != NULL && PyDict_CheckExact(events) ? PyDict_GetItemWithError(events, s_ev_data) : NULL;
+    PyErr_Clear(); /* (a key's __eq__ that raised: the Python method sees it again) */
+    return listeners != NULL && PyList_CheckExact(listeners) && PyList_GET_SIZE(listeners) == 1 ? listeners : NULL;
+}
+
+/* Stream._listeners_changed("data") for a first 'data' listener, which starts the
+ * flow: resume(), which ticks _resume_now. */
+static PyObject *listeners_changed(PyObject *self, PyObject *const *args, Py_ssize_t nargs, PyObject *kwnames) {
+    if (nargs != 1 || kwnames != NULL || !PyUnicode_CheckExact(args[0]) || !plain(self) ||
+        PyUnicode_Compare(args[0], s_ev_data) != 0)
+        FALLBACK(M_LISTENERS_CHANGED);
+    PyObject *listeners = single_data_listener(self), *pipes = GET(self, F_PIPES),
+             *readable_listening = GET(self, F_READABLE_LISTENING), *scheduled = GET(self, F_RESUME_SCHEDULED);
+    if (listeners == NULL || int_zero(GET(self, F_NDATA)) != 1 || pipes == NULL || !PyTuple_CheckExact(pipes) ||
+        PyTuple_GET_SIZE(pipes) != 0 || GET(self, F_FLOWING) != Py_None || !is_bool(readable_listening) ||
+        !is_bool(scheduled) || !own_thread(self))
+        FALLBACK(M_LISTENERS_CHANGED);
+    set(self, F_NDATA, one);
+    set(self, F_FLOWING, readable_listening == Py_False ? Py_True : Py_False);
+    if (scheduled == Py_False) {
+        set(self, F_RESUME_SCHEDULED, Py_True);
+        if (tick(self, s_resume_now) < 0)
+            return NULL;
+    }
+    set(self, F_PAUSED, Py_False);
+    Py_RETURN_NONE;
+}
+
+/* Stream._resume_now() with _flow() and _update_read_fast(), for a flowing stream
+ * with one 'data' listener, reading and nothing buffered: the listener becomes the
+ * one C hands reads to. */
+static PyObject *resume_now(PyObject *self, PyObject *const *args, Py_ssize_t nargs, PyObject *kwnames) {
+    if (nargs != 0 || kwnames != NULL || !plain(self) || has_listeners(self, s_ev_resume) != 0)
+        FALLBACK(M_RESUME_NOW);
+    PyObject *listeners = single_data_listener(self), *address = GET(self, F_ADDRESS);
+    if (listeners == NULL || GET(self, F_DESTROYED) != Py_False || GET(self, F_FLOWING) != Py_True ||
+        empty(GET(self, F_RBUF)) != 1 || int_zero(GET(self, F_RLEN)) != 1 || GET(self, F_R_ENDED) != Py_False ||
+        GET(self, F_READING) != Py_True || GET(self, F_DECODER) != Py_None || int_zero(address) != 0)
+        FALLBACK(M_RESUME_NOW);
+    pn_handle_t *h = PyLong_AsVoidPtr(address);
+    if (h == NULL)
+        return NULL;
+    PyObject *listener = PyList_GET_ITEM(listeners, 0);
+    set(self, F_RESUME_SCHEDULED, Py_False);
+    if (GET(self, F_READ_FAST) != listener) {
+        set(self, F_READ_FAST, listener);
+        pn_handle_set_listener(h, (uintptr_t)listener);
+    }
+    Py_RETURN_NONE;
+}
 
 /* Stream._on_read_error(nread) at EOF, with _end_soon(). */
 static PyObject *on_read_error(PyObject *self, PyObject *const *args, Py_ssize_t nargs, PyObject *kwnames) {
@@ -335,6 +409,20 @@ static PyObject *finish(PyObject *self, PyObject *const *args, Py_ssize_t nargs,
     Py_RETURN_NONE;
 }
 
+/* Stream._emit_close(had_error). */
+static PyObject *emit_close(PyObject *self, PyObject *const *args, Py_ssize_t nargs, PyObject *kwnames) {
+    int listening = nargs == 1 && kwnames == NULL ? has_listeners(self, s_ev_close) : -1;
+    if (listening < 0)
+        FALLBACK(M_EMIT_CLOSE);
+    set(self, F_CLOSE_EMITTED, Py_True);
+    if (!listening)
+        Py_RETURN_NONE;
+    PyObject *stack[3] = {self, s_ev_close, args[0]};
+    PyObject *r = PyObject_VectorcallMethod(s_emit, stack, 3, NULL);
+    Py_XDECREF(r);
+    return r != NULL ? Py_NewRef(Py_None) : NULL;
+}
+
 /* A new _Closing(self, False). */
 static PyObject *new_closing(PyObject *self) {
     PyObject *closing = closing_type->tp_alloc(closing_type, 0);
@@ -354,15 +442,13 @@ static PyObject *new_closing(PyObject *self) {
 static PyObject *socket_destroy(PyObject *self, PyObject *const *args, Py_ssize_t nargs, PyObject *kwnames) {
     if (kwnames != NULL || nargs > 1 || (nargs == 1 && args[0] != Py_None) || !plain(self))
         FALLBACK(M_DESTROY);
-    PyObject *tid = GET(self, F_TID), *address = GET(self, F_ADDRESS), *slot = GET(self, F_SLOT),
-             *server = GET(self, F_SERVER);
+    PyObject *address = GET(self, F_ADDRESS), *slot = GET(self, F_SLOT), *server = GET(self, F_SERVER);
     long index = slot != NULL && PyLong_CheckExact(slot) ? PyLong_AsLong(slot) : -1;
-    if (tid == NULL || !PyLong_CheckExact(tid) || PyLong_AsUnsignedLong(tid) != PyThread_get_thread_ident() ||
-        GET(self, F_DESTROYED) != Py_False || GET(self, F_ATTEMPTS) != Py_None ||
+    if (!own_thread(self) || GET(self, F_DESTROYED) != Py_False || GET(self, F_ATTEMPTS) != Py_None ||
         GET(self, F_HANDLELESS_TIMER) != Py_None || GET(self, F_CONNECTING) != Py_False ||
         GET(self, F_RESET_ON_DESTROY) != Py_False || empty(GET(self, F_WBUF)) != 1 ||
         empty(GET(self, F_END_CBS)) != 1 || int_zero(address) != 0 || index < 0 || index > INT_MAX || server == NULL) {
-        PyErr_Clear(); /* (a thread id that is no unsigned long: Python says what is wrong) */
+        PyErr_Clear(); /* (a slot number too big for a long) */
         FALLBACK(M_DESTROY);
     }
     pn_handle_t *h = PyLong_AsVoidPtr(address);
@@ -402,11 +488,14 @@ static PyObject *socket_destroy(PyObject *self, PyObject *const *args, Py_ssize_
 
 #define METHOD(name, fn) {name, (PyCFunction)(void (*)(void))fn, METH_FASTCALL | METH_KEYWORDS, NULL}
 static PyMethodDef methods[] = {
+    [M_LISTENERS_CHANGED] = METHOD("_listeners_changed", listeners_changed),
+    [M_RESUME_NOW] = METHOD("_resume_now", resume_now),
     [M_ON_READ_ERROR] = METHOD("_on_read_error", on_read_error),
     [M_EMIT_END] = METHOD("_emit_end", emit_end),
     [M_END_AFTER_FIN] = METHOD("_end_after_fin", end_after_fin),
     [M_ON_SHUTDOWN] = METHOD("_on_shutdown", on_shutdown),
     [M_FINISH] = METHOD("_finish", finish),
+    [M_EMIT_CLOSE] = METHOD("_emit_close", emit_close),
     [M_DESTROY] = {"destroy", (PyCFunction)(void (*)(void))socket_destroy, METH_FASTCALL | METH_KEYWORDS,
                    "destroy($self, /, error=None)\n--\n\n"
                    "Closes the handle at once; 'error' (if given) then 'close'(had_error)."},
@@ -424,7 +513,7 @@ int pn_accel_install_lifecycle(uintptr_t stream_cls, uintptr_t socket_cls, uintp
     PyTypeObject *socket = (PyTypeObject *)socket_cls, *closing = (PyTypeObject *)closing_cls;
     PyObject *impl = (PyObject *)impl_list, *closing_slots = PyObject_GetAttrString((PyObject *)closing, "__slots__");
     int bad = closing_slots == NULL || !PyTuple_Check(closing_slots) || PyTuple_GET_SIZE(closing_slots) != C_COUNT ||
-              !PyList_CheckExact(impl) || PyList_GET_SIZE(impl) != 6 || !PyList_CheckExact((PyObject *)inlined_list);
+              !PyList_CheckExact(impl) || PyList_GET_SIZE(impl) != M_COUNT || !PyList_CheckExact((PyObject *)inlined_list);
     Py_XDECREF(closing_slots); /* (the five _Closing's __init__ sets, and no more) */
     bad = bad || find_offsets(socket, field_names, off, F_COUNT) < 0 ||
           find_offsets(closing, closing_names, closing_off, C_COUNT) < 0;
@@ -432,8 +521,11 @@ int pn_accel_install_lifecycle(uintptr_t stream_cls, uintptr_t socket_cls, uintp
           pn_accel_intern(&s_work_queued, "work_queued") || pn_accel_intern(&s_destroy, "destroy") ||
           pn_accel_intern(&s_final_done, "_final_done") || pn_accel_intern(&s_connection_closed, "_connection_closed") ||
           pn_accel_intern(&s_emit_end, "_emit_end") || pn_accel_intern(&s_end_after_fin, "_end_after_fin") ||
-          pn_accel_intern(&s_finish, "_finish") || pn_accel_intern(&s_ev_end, "end") ||
-          pn_accel_intern(&s_ev_prefinish, "prefinish") || pn_accel_intern(&s_ev_finish, "finish");
+          pn_accel_intern(&s_finish, "_finish") || pn_accel_intern(&s_resume_now, "_resume_now") ||
+          pn_accel_intern(&s_emit, "emit") || pn_accel_intern(&s_ev_data, "data") ||
+          pn_accel_intern(&s_ev_resume, "resume") || pn_accel_intern(&s_ev_end, "end") ||
+          pn_accel_intern(&s_ev_prefinish, "prefinish") || pn_accel_intern(&s_ev_finish, "finish") ||
+          pn_accel_intern(&s_ev_close, "close");
     if (!bad && one == NULL) {
         one = PyLong_FromLong(1);
         zero = PyLong_FromLong(0);
@@ -445,7 +537,7 @@ int pn_accel_install_lifecycle(uintptr_t stream_cls, uintptr_t socket_cls, uintp
         PyErr_Clear();
         return UV_EINVAL;
     }
-    for (int i = 0; i < 6; i++)
+    for (int i = 0; i < M_COUNT; i++)
         Py_XSETREF(impls[i], Py_NewRef(PyList_GET_ITEM(impl, i)));
     Py_XSETREF(inlined, Py_NewRef((PyObject *)inlined_list));
     Py_XSETREF(closing_type, (PyTypeObject *)Py_NewRef((PyObject *)closing));
