@@ -199,6 +199,31 @@ int pn_accel_set_object(int slot, PyObject *obj) {
     return PyList_SetItem(objects, slot, obj);
 }
 
+int pn_accel_release_slot(long slot) {
+    PyObject *number = PyLong_FromLong(slot);
+    int r = number != NULL && pn_accel_set_object((int)slot, Py_None) == 0 ? PyList_Append(free_slots, number) : -1;
+    Py_XDECREF(number);
+    return r;
+}
+
+long pn_accel_register(PyObject *obj) {
+    if (objects == NULL) {
+        PyErr_SetString(PyExc_SystemError, "pyuv_net: no dispatcher");
+        return -1;
+    }
+    Py_ssize_t free_count = PyList_GET_SIZE(free_slots);
+    if (free_count == 0) {
+        Py_ssize_t slot = PyList_GET_SIZE(objects);
+        return PyList_Append(objects, obj) < 0 ? -1 : (long)slot;
+    }
+    long slot = PyLong_AsLong(PyList_GET_ITEM(free_slots, free_count - 1));
+    if (slot == -1 && PyErr_Occurred())
+        return -1;
+    if (PyList_SetSlice(free_slots, free_count - 1, free_count, NULL) < 0 || pn_accel_set_object((int)slot, obj) < 0)
+        return -1;
+    return slot;
+}
+
 /* The object in `slot`, a new reference, or NULL (no exception set) if there is none. */
 static PyObject *object_at(int slot) {
     if (slot < 0 || slot >= PyList_GET_SIZE(objects))

@@ -34,4 +34,11 @@ int pn_accel_intern(PyObject **name, const char *text);
  * exception. */
 int pn_accel_set_object(int slot, PyObject *obj);
 
+/* As _dispatch.register(obj): a free slot of _objects (or a new one) now holding obj;
+ * its number, or -1 with an exception. */
+long pn_accel_register(PyObject *obj);
+
+/* As _dispatch.release(slot): 0, or -1 with an exception. */
+int pn_accel_release_slot(long slot);
+
 #endif

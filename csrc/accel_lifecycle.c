@@ -1,8 +1,9 @@
-/* A connection's life in C (CPython). What pyuv_net/_stream.py's Stream does from
- * its first 'data' listener to flowing, and from the peer's EOF to closing the handle,
+/* A connection's life in C (CPython). What pyuv_net's Server and Stream do from
+ * accepting a connection to flowing, and from the peer's EOF to closing the handle,
  * for a plain Socket (of that class itself, none of whose methods were replaced) in
  * the usual state:
  *
+ *   connection      Server._on_connection   accept, reading; 'connection'
  *   on('data', f)   _listeners_changed   resume(): tick _resume_now
  *   tick            _resume_now      flowing: f is the listener C reads to
  *   ...
@@ -11,6 +12,7 @@
  *   tick            _end_after_fin   end(): shutdown()
  *   shutdown done   _on_shutdown     prefinished; tick _finish
  *   tick            _finish          finished; destroy(): close the handle
+ *   closed          _Closing._on_closed, _emit_close   'close'
  *
  * Each step is the Python method's own, in the same order and with the same ticks
  * between them, so what user code can see between two steps is what it sees on PyPy.
@@ -34,7 +36,7 @@ enum field {
     F_INFLIGHT, F_PENDING, F_ENDING, F_FINAL_CALLED, F_PREFINISHED, F_FINISHED, F_END_CBS,
     F_DESTROYED, F_ERRORED, F_CLOSE_EMITTED, F_RESET_ON_DESTROY, F_CONNECTING, F_HANDLELESS_TIMER,
     F_BYTES_READ, F_BYTES_WRITTEN, F_ATTEMPTS, F_SOCKNAME, F_NDATA, F_PIPES, F_FLOWING, F_PAUSED,
-    F_RESUME_SCHEDULED, F_RBUF, F_COUNT
+    F_RESUME_SCHEDULED, F_RBUF, F_KIND, F_NO_DELAY, F_COUNT
 };
 static const char *const field_names[F_COUNT] = {
     "_tid", "_loop", "_events", "_handle", "_address", "_slot", "_server", "_read_fast", "_write_fast",
@@ -43,7 +45,7 @@ static const char *const field_names[F_COUNT] = {
     "_inflight", "_pending", "_ending", "_final_called", "_prefinished", "_finished", "_end_cbs",
     "_destroyed", "_errored", "_close_emitted", "_reset_on_destroy", "_connecting", "_handleless_timer",
     "_bytes_read", "_bytes_written", "_attempts", "_sockname", "_ndata", "_pipes", "_flowing", "_paused",
-    "_resume_scheduled", "_rbuf"};
+    "_resume_scheduled", "_rbuf", "_kind", "_no_delay"};
 static Py_ssize_t off[F_COUNT];
 
 /* _Closing (pyuv_net/_stream.py), which destroy() puts in the handle's slot: made here
@@ -53,24 +55,38 @@ static const char *const closing_names[C_COUNT] = {"_loop", "_stream", "_infligh
 static Py_ssize_t closing_off[C_COUNT];
 static PyTypeObject *closing_type;
 
+/* The Server slots. */
+enum server_field {
+    S_LOOP, S_HANDLE, S_ADDRESS, S_KIND, S_CONNECTIONS, S_OPTIONS, S_MAX_CONNECTIONS, S_FRESH_SOCKET, S_COUNT
+};
+static const char *const server_names[S_COUNT] = {
+    "_loop", "_handle", "_address", "_kind", "_connections", "_options", "_max_connections", "_fresh_socket"};
+static Py_ssize_t server_off[S_COUNT];
+static PyTypeObject *server_type; /* Server: its own methods are C's or looked up by name */
+static PyObject *ignored_type;    /* _dispatch.Ignored */
+static PyObject *cast, *handle_ctype; /* ffi.cast and pn_handle_t *: a cffi pointer from an address */
+
 static PyTypeObject *plain_type;  /* Socket */
 static PyObject *inlined;         /* [(class, name, function)]: the Python code the steps stand for */
 static unsigned int plain_tag, changed_tag; /* plain_type's version tag when checked, and found changed */
 static PyTypeObject *deque_type;
 /* The steps, as C methods, in the order of the Python methods given to install. */
 enum {
-    M_LISTENERS_CHANGED, M_RESUME_NOW, M_ON_READ_ERROR, M_EMIT_END, M_END_AFTER_FIN, M_ON_SHUTDOWN, M_FINISH,
-    M_EMIT_CLOSE, M_DESTROY, M_COUNT
+    M_ON_CONNECTION, M_LISTENERS_CHANGED, M_RESUME_NOW, M_ON_READ_ERROR, M_EMIT_END, M_END_AFTER_FIN,
+    M_ON_SHUTDOWN, M_FINISH, M_EMIT_CLOSE, M_CLOSING_ON_CLOSED, M_DESTROY, M_COUNT
 };
 
 static PyObject *impls[M_COUNT]; /* the Python methods, in the order of `methods` below */
 
 static PyObject *one, *zero, *minus_one, *no_args;
-static PyObject *s_tick, *s_embedder, *s_work_queued, *s_destroy, *s_final_done, *s_connection_closed,
+static PyObject *s_tick, *s_embedder, *s_work_queued, *s_destroy, *s_final_done, *s_emit_close_if_drained,
+    *s_connection_closed,
+    *s_fresh_copy, *s_emit_close, *s_no_delay, *s_pause_on_connect, *s_keep_alive, *s_ev_connection,
     *s_emit_end, *s_end_after_fin, *s_finish, *s_resume_now, *s_emit, *s_ev_data, *s_ev_resume, *s_ev_end,
     *s_ev_prefinish, *s_ev_finish, *s_ev_close;
 
 #define GET(self, f) (*slot_at((self), off[f]))
+#define SERVER(self, f) (*slot_at((self), server_off[f]))
 
 /* self.<f> = value (a new reference is taken). */
 static void set(PyObject *self, enum field f, PyObject *value) {
@@ -230,6 +246,88 @@ static PyObject *call_for_effect(PyObject *obj, PyObject *name, PyObject *arg) {
 }
 
 #define FALLBACK(method) return pn_accel_call_impl(impls[method], self, args, nargs, kwnames)
+
+/* opts[key] when it is a bool, else NULL; borrowed. */
+static PyObject *bool_option(PyObject *opts, PyObject *key) {
+    PyObject *v = PyDict_GetItemWithError(opts, key);
+    PyErr_Clear();
+    return is_bool(v) ? v : NULL;
+}
+
+/* Server._on_connection(status) with Socket._accepted(), for a plain server (of that
+ * class) without max_connections or keep-alive, whose sockets are plain: the new
+ * socket takes a slot and a handle, the connection is accepted into it (reading from
+ * the start unless pause_on_connect), and 'connection' is emitted. */
+static PyObject *server_on_connection(PyObject *self, PyObject *const *args, Py_ssize_t nargs, PyObject *kwnames) {
+    PyObject *opts = SERVER(self, S_OPTIONS), *address = SERVER(self, S_ADDRESS), *kind = SERVER(self, S_KIND),
+             *fresh = SERVER(self, S_FRESH_SOCKET), *count = SERVER(self, S_CONNECTIONS);
+    if (nargs != 1 || kwnames != NULL || Py_TYPE(self) != server_type || int_zero(args[0]) != 1 ||
+        SERVER(self, S_MAX_CONNECTIONS) != Py_None || opts == NULL || !PyDict_CheckExact(opts) ||
+        int_zero(address) != 0 || kind == NULL || !PyLong_CheckExact(kind) || count == NULL ||
+        !PyLong_CheckExact(count) || fresh == NULL || !plain(fresh))
+        FALLBACK(M_ON_CONNECTION);
+    PyObject *no_delay = bool_option(opts, s_no_delay), *pause = bool_option(opts, s_pause_on_connect),
+             *keep_alive = bool_option(opts, s_keep_alive);
+    pn_handle_t *server = PyLong_AsVoidPtr(address);
+    long handle_kind = PyLong_AsLong(kind);
+    if (no_delay == NULL || pause == NULL || keep_alive != Py_False || server == NULL ||
+        (handle_kind != PN_TCP && handle_kind != PN_PIPE)) {
+        PyErr_Clear();
+        FALLBACK(M_ON_CONNECTION);
+    }
+    PyObject *sock = PyObject_CallMethodNoArgs(fresh, s_fresh_copy);
+    if (sock == NULL)
+        return NULL;
+    long slot = Py_TYPE(sock) == plain_type ? pn_accel_register(sock) : -1;
+    pn_handle_t *h = slot >= 0 ? pn_handle_new(server->loop, (int)handle_kind, (int)slot) : NULL;
+    if (h == NULL) {
+        if (slot >= 0 && pn_accel_release_slot(slot) == 0) /* as _dispatch.open_handle */
+            PyErr_SetString(PyExc_MemoryError, "libuv handle");
+        Py_DECREF(sock);
+        return PyErr_Occurred() ? NULL : pn_accel_call_impl(impls[M_ON_CONNECTION], self, args, nargs, kwnames);
+    }
+    PyObject *nodelay = handle_kind == PN_TCP ? no_delay : Py_False;
+    int err = pn_accept(server, h, nodelay == Py_True, pause == Py_False);
+    if (err) { /* the peer went away before we got to it (or reading could not start) */
+        PyObject *ignored = PyObject_CallOneArg(ignored_type, SERVER(self, S_LOOP));
+        int r = ignored != NULL ? pn_accel_set_object((int)slot, ignored) : -1;
+        Py_XDECREF(ignored);
+        pn_handle_close(h);
+        Py_DECREF(sock);
+        return r < 0 ? NULL : Py_NewRef(Py_None);
+    }
+    PyObject *handle_address = PyLong_FromVoidPtr(h), *slot_number = PyLong_FromLong(slot);
+    PyObject *cast_args[2] = {handle_ctype, handle_address};
+    PyObject *handle = handle_address != NULL ? PyObject_Vectorcall(cast, cast_args, 2, NULL) : NULL;
+    PyObject *more = PyNumber_Add(count, one);
+    if (handle == NULL || slot_number == NULL || more == NULL) {
+        Py_XDECREF(handle_address);
+        Py_XDECREF(slot_number);
+        Py_XDECREF(handle);
+        Py_XDECREF(more);
+        Py_DECREF(sock);
+        return NULL; /* (the handle is the slot's: a close of the loop frees it) */
+    }
+    set(sock, F_KIND, kind);
+    set(sock, F_NO_DELAY, nodelay);
+    set_taken(sock, F_HANDLE, handle);
+    set(sock, F_ADDRESS, handle_address);
+    set_taken(sock, F_WRITE_FAST, handle_address);
+    set_taken(sock, F_SLOT, slot_number);
+    set(sock, F_SERVER, self);
+    if (pause == Py_True) {
+        set(sock, F_FLOWING, Py_False);
+        set(sock, F_PAUSED, Py_True);
+    } else {
+        set(sock, F_READING, Py_True);
+    }
+    Py_XSETREF(SERVER(self, S_CONNECTIONS), more);
+    PyObject *stack[3] = {self, s_ev_connection, sock};
+    PyObject *r = PyObject_VectorcallMethod(s_emit, stack, 3, NULL);
+    Py_DECREF(sock);
+    Py_XDECREF(r);
+    return r != NULL ? Py_NewRef(Py_None) : NULL;
+}
 
 /* 1 if this thread is the stream's (Stream._check_thread passes), 0 if not or C
  * cannot tell. */
@@ -423,6 +521,40 @@ static PyObject *emit_close(PyObject *self, PyObject *const *args, Py_ssize_t na
     return r != NULL ? Py_NewRef(Py_None) : NULL;
 }
 
+/* _Closing._on_closed(): the stream's _emit_close(had_error). */
+static PyObject *closing_on_closed(PyObject *self, PyObject *const *args, Py_ssize_t nargs, PyObject *kwnames) {
+    PyObject *stream = *slot_at(self, closing_off[C_STREAM]), *had_error = *slot_at(self, closing_off[C_HAD_ERROR]);
+    if (nargs != 0 || kwnames != NULL || stream == NULL || had_error == NULL)
+        FALLBACK(M_CLOSING_ON_CLOSED);
+    PyObject *stack[2] = {stream, had_error};
+    Py_INCREF(stream);
+    Py_INCREF(had_error);
+    PyObject *r = PyObject_VectorcallMethod(s_emit_close, stack, 2, NULL);
+    Py_DECREF(stream);
+    Py_DECREF(had_error);
+    Py_XDECREF(r);
+    return r != NULL ? Py_NewRef(Py_None) : NULL;
+}
+
+/* Server._connection_closed(), for a plain server. */
+static int connection_closed(PyObject *server) {
+    PyObject *count = SERVER(server, S_CONNECTIONS);
+    if (Py_TYPE(server) != server_type || count == NULL || !PyLong_CheckExact(count)) {
+        PyObject *r = PyObject_CallMethodNoArgs(server, s_connection_closed);
+        Py_XDECREF(r);
+        return r != NULL ? 0 : -1;
+    }
+    PyObject *less = PyNumber_Subtract(count, one);
+    if (less == NULL)
+        return -1;
+    Py_XSETREF(SERVER(server, S_CONNECTIONS), less);
+    if (SERVER(server, S_HANDLE) != Py_None) /* (a listening server goes on) */
+        return 0;
+    PyObject *r = PyObject_CallMethodNoArgs(server, s_emit_close_if_drained);
+    Py_XDECREF(r);
+    return r != NULL ? 0 : -1;
+}
+
 /* A new _Closing(self, False). */
 static PyObject *new_closing(PyObject *self) {
     PyObject *closing = closing_type->tp_alloc(closing_type, 0);
@@ -480,7 +612,7 @@ static PyObject *socket_destroy(PyObject *self, PyObject *const *args, Py_ssize_
     Py_INCREF(server);
     set(self, F_SERVER, Py_None);
     if (!failed && server != Py_None)
-        failed = call_for_effect(server, s_connection_closed, NULL) == NULL;
+        failed = connection_closed(server) < 0;
     Py_DECREF(server);
     set(self, F_SOCKNAME, Py_None); /* Socket.destroy's own part */
     return failed ? NULL : Py_NewRef(self);
@@ -488,6 +620,7 @@ static PyObject *socket_destroy(PyObject *self, PyObject *const *args, Py_ssize_
 
 #define METHOD(name, fn) {name, (PyCFunction)(void (*)(void))fn, METH_FASTCALL | METH_KEYWORDS, NULL}
 static PyMethodDef methods[] = {
+    [M_ON_CONNECTION] = METHOD("_on_connection", server_on_connection),
     [M_LISTENERS_CHANGED] = METHOD("_listeners_changed", listeners_changed),
     [M_RESUME_NOW] = METHOD("_resume_now", resume_now),
     [M_ON_READ_ERROR] = METHOD("_on_read_error", on_read_error),
@@ -496,6 +629,7 @@ static PyMethodDef methods[] = {
     [M_ON_SHUTDOWN] = METHOD("_on_shutdown", on_shutdown),
     [M_FINISH] = METHOD("_finish", finish),
     [M_EMIT_CLOSE] = METHOD("_emit_close", emit_close),
+    [M_CLOSING_ON_CLOSED] = METHOD("_on_closed", closing_on_closed),
     [M_DESTROY] = {"destroy", (PyCFunction)(void (*)(void))socket_destroy, METH_FASTCALL | METH_KEYWORDS,
                    "destroy($self, /, error=None)\n--\n\n"
                    "Closes the handle at once; 'error' (if given) then 'close'(had_error)."},
@@ -508,18 +642,44 @@ static int find_offsets(PyTypeObject *type, const char *const *names, Py_ssize_t
     return 0;
 }
 
-int pn_accel_install_lifecycle(uintptr_t stream_cls, uintptr_t socket_cls, uintptr_t closing_cls,
-                               uintptr_t impl_list, uintptr_t inlined_list, uintptr_t deque_cls) {
-    PyTypeObject *socket = (PyTypeObject *)socket_cls, *closing = (PyTypeObject *)closing_cls;
-    PyObject *impl = (PyObject *)impl_list, *closing_slots = PyObject_GetAttrString((PyObject *)closing, "__slots__");
-    int bad = closing_slots == NULL || !PyTuple_Check(closing_slots) || PyTuple_GET_SIZE(closing_slots) != C_COUNT ||
-              !PyList_CheckExact(impl) || PyList_GET_SIZE(impl) != M_COUNT || !PyList_CheckExact((PyObject *)inlined_list);
-    Py_XDECREF(closing_slots); /* (the five _Closing's __init__ sets, and no more) */
-    bad = bad || find_offsets(socket, field_names, off, F_COUNT) < 0 ||
-          find_offsets(closing, closing_names, closing_off, C_COUNT) < 0;
+/* config[key], borrowed, or NULL with an exception. */
+static PyObject *config_item(PyObject *config, const char *key) {
+    PyObject *v = PyDict_GetItemString(config, key);
+    if (v == NULL && !PyErr_Occurred())
+        PyErr_Format(PyExc_KeyError, "%s", key);
+    return v;
+}
+
+/* Which class each method goes on. */
+static const char *const method_owners[M_COUNT] = {
+    [M_ON_CONNECTION] = "Server", [M_CLOSING_ON_CLOSED] = "_Closing", [M_DESTROY] = "Socket",
+    [M_LISTENERS_CHANGED] = "Stream", [M_RESUME_NOW] = "Stream", [M_ON_READ_ERROR] = "Stream",
+    [M_EMIT_END] = "Stream", [M_END_AFTER_FIN] = "Stream", [M_ON_SHUTDOWN] = "Stream",
+    [M_FINISH] = "Stream", [M_EMIT_CLOSE] = "Stream"};
+
+int pn_accel_install_lifecycle(uintptr_t config_dict) {
+    PyObject *config = (PyObject *)config_dict;
+    PyObject *socket = config_item(config, "Socket"), *server = config_item(config, "Server"),
+             *closing = config_item(config, "_Closing"), *impl = config_item(config, "impls"),
+             *inlined_list = config_item(config, "inlined"), *deque = config_item(config, "deque"),
+             *ignored = config_item(config, "Ignored"), *cast_fn = config_item(config, "cast"),
+             *ctype = config_item(config, "handle_type");
+    PyObject *closing_slots = closing != NULL ? PyObject_GetAttrString(closing, "__slots__") : NULL;
+    /* (_Closing's __slots__ are the five its __init__ sets, and no more) */
+    int bad = ctype == NULL || closing_slots == NULL || !PyTuple_Check(closing_slots) ||
+              PyTuple_GET_SIZE(closing_slots) != C_COUNT || !PyList_CheckExact(impl) ||
+              PyList_GET_SIZE(impl) != M_COUNT || !PyList_CheckExact(inlined_list);
+    Py_XDECREF(closing_slots);
+    bad = bad || find_offsets((PyTypeObject *)socket, field_names, off, F_COUNT) < 0 ||
+          find_offsets((PyTypeObject *)closing, closing_names, closing_off, C_COUNT) < 0 ||
+          find_offsets((PyTypeObject *)server, server_names, server_off, S_COUNT) < 0;
     bad = bad || pn_accel_intern(&s_tick, "_tick") || pn_accel_intern(&s_embedder, "_embedder") ||
           pn_accel_intern(&s_work_queued, "work_queued") || pn_accel_intern(&s_destroy, "destroy") ||
           pn_accel_intern(&s_final_done, "_final_done") || pn_accel_intern(&s_connection_closed, "_connection_closed") ||
+          pn_accel_intern(&s_emit_close_if_drained, "_emit_close_if_drained") ||
+          pn_accel_intern(&s_fresh_copy, "_fresh_copy") || pn_accel_intern(&s_emit_close, "_emit_close") ||
+          pn_accel_intern(&s_no_delay, "no_delay") || pn_accel_intern(&s_pause_on_connect, "pause_on_connect") ||
+          pn_accel_intern(&s_keep_alive, "keep_alive") || pn_accel_intern(&s_ev_connection, "connection") ||
           pn_accel_intern(&s_emit_end, "_emit_end") || pn_accel_intern(&s_end_after_fin, "_end_after_fin") ||
           pn_accel_intern(&s_finish, "_finish") || pn_accel_intern(&s_resume_now, "_resume_now") ||
           pn_accel_intern(&s_emit, "emit") || pn_accel_intern(&s_ev_data, "data") ||
@@ -539,22 +699,27 @@ int pn_accel_install_lifecycle(uintptr_t stream_cls, uintptr_t socket_cls, uintp
     }
     for (int i = 0; i < M_COUNT; i++)
         Py_XSETREF(impls[i], Py_NewRef(PyList_GET_ITEM(impl, i)));
-    Py_XSETREF(inlined, Py_NewRef((PyObject *)inlined_list));
-    Py_XSETREF(closing_type, (PyTypeObject *)Py_NewRef((PyObject *)closing));
-    Py_XSETREF(deque_type, (PyTypeObject *)Py_NewRef((PyObject *)deque_cls));
-    Py_XSETREF(plain_type, (PyTypeObject *)Py_NewRef((PyObject *)socket));
+    Py_XSETREF(inlined, Py_NewRef(inlined_list));
+    Py_XSETREF(closing_type, (PyTypeObject *)Py_NewRef(closing));
+    Py_XSETREF(server_type, (PyTypeObject *)Py_NewRef(server));
+    Py_XSETREF(deque_type, (PyTypeObject *)Py_NewRef(deque));
+    Py_XSETREF(plain_type, (PyTypeObject *)Py_NewRef(socket));
+    Py_XSETREF(ignored_type, Py_NewRef(ignored));
+    Py_XSETREF(cast, Py_NewRef(cast_fn));
+    Py_XSETREF(handle_ctype, Py_NewRef(ctype));
     plain_tag = changed_tag = 0;
     int r = 0;
-    for (int i = 0; i < M_DESTROY && r == 0; i++)
-        r = pn_accel_install_named((PyTypeObject *)stream_cls, &methods[i], &methods[i].ml_name, 1);
-    return r != 0 ? r : pn_accel_install_named(socket, &methods[M_DESTROY], &methods[M_DESTROY].ml_name, 1);
+    for (int i = 0; i < M_COUNT && r == 0; i++) {
+        PyObject *owner = config_item(config, method_owners[i]);
+        r = owner != NULL ? pn_accel_install_named((PyTypeObject *)owner, &methods[i], &methods[i].ml_name, 1)
+                          : UV_EINVAL;
+    }
+    PyErr_Clear();
+    return r;
 }
 
 #else /* PyPy: the Python methods */
 
-int pn_accel_install_lifecycle(uintptr_t stream_cls, uintptr_t socket_cls, uintptr_t closing_cls,
-                               uintptr_t impl_list, uintptr_t inlined_list, uintptr_t deque_cls) {
-    return UV_ENOSYS;
-}
+int pn_accel_install_lifecycle(uintptr_t config) { return UV_ENOSYS; }
 
 #endif

@@ -90,14 +90,15 @@ int pn_accel_install_fresh_copy(uintptr_t cls);
  * once() stores. See accel.c. */
 int pn_accel_install_emitter(uintptr_t cls, uintptr_t add_impl, uintptr_t remove_impl, uintptr_t emit,
                              uintptr_t once_cls);
-/* Replaces the steps of a connection's end (Stream's _on_read_error, _emit_end,
- * _end_after_fin, _on_shutdown, _finish, and Socket's destroy) with C methods doing
- * them for a plain Socket in the usual state and calling the Python methods in
- * `impls` (that list, in that order) otherwise; `inlined` lists (class, name,
- * function) for the Python code C stands for, checked whenever the class changes. See
- * accel_lifecycle.c. */
-int pn_accel_install_lifecycle(uintptr_t stream_cls, uintptr_t socket_cls, uintptr_t closing_cls,
-                               uintptr_t impls, uintptr_t inlined, uintptr_t deque_cls);
+/* Replaces the steps of a connection's start and end (Server._on_connection, Stream's
+ * _listeners_changed, _resume_now, _on_read_error, _emit_end, _end_after_fin,
+ * _on_shutdown, _finish, _emit_close, _Closing._on_closed, Socket.destroy) with C
+ * methods doing them for a plain Socket in the usual state and calling the Python
+ * methods otherwise. `config` is a dict: the classes by name, "impls" (the Python
+ * methods, in that order), "inlined" ((class, name, function) for the Python code C
+ * stands for, checked whenever the class changes), "deque", "Ignored", "cast" and
+ * "handle_type" (ffi.cast and pn_handle_t *). See accel_lifecycle.c. */
+int pn_accel_install_lifecycle(uintptr_t config);
 /* Gives C the dispatcher's slot table (_objects) and free list (_free_slots), so the
  * events other than reads reach their objects' methods from C too; see accel.c. */
 int pn_accel_install_dispatch(uintptr_t objects, uintptr_t free_slots);

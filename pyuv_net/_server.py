@@ -3,7 +3,8 @@ as Sockets, and closes once the last of them has ended."""
 from __future__ import annotations
 
 import os
-from typing import TYPE_CHECKING, Any, Callable, Dict, Optional, TypedDict
+from collections import deque
+from typing import TYPE_CHECKING, Any, Callable, Dict, List, Optional, Tuple, TypedDict
 
 from . import _dispatch
 from ._abort import watch_signal
@@ -14,7 +15,8 @@ from ._events import EventEmitter
 from ._loop import Loop, get_loop
 from ._options import keep_alive_delay, normalize_listen, snake_keys, validate_backlog, validate_port
 from ._socket import Socket, _pipe_name, _sockname
-from ._uv import lib
+from ._stream import Stream, _Closing, handle_address
+from ._uv import ffi, lib
 
 if TYPE_CHECKING:
     from ._listener_types import ServerListenerAdder
@@ -38,7 +40,7 @@ class _ConnectionOptions(TypedDict):
 class Server(EventEmitter):
     """Node's net.Server."""
 
-    __slots__ = ("_loop", "_handle", "_slot", "_kind", "_connections", "_pipe_name", "_unref",
+    __slots__ = ("_loop", "_handle", "_address", "_slot", "_kind", "_connections", "_pipe_name", "_unref",
                  "_options", "_max_connections", "_listen_address", "_fresh_socket", "_listen_id", "__weakref__")
 
     _listen_handle_source = True
@@ -61,6 +63,7 @@ class Server(EventEmitter):
         self._loop = loop or get_loop()
         self._loop.check_thread()
         self._handle: Any = None
+        self._address = 0  # the handle's, as an int (handle_address), while there is one
         self._slot = -1
         self._kind = 0
         self._connections = 0
@@ -135,15 +138,18 @@ class Server(EventEmitter):
 
     def _new_handle(self, kind: int) -> None:
         self._handle, self._slot = _dispatch.open_handle(self, self._loop, kind)
+        self._address = handle_address(self._handle)
         self._kind = kind
 
     def _handle_freed(self) -> None:  # by Loop.close()
         self._handle = None
+        self._address = 0
 
     def _drop_handle(self) -> None:
         if self._handle is not None:
             lib.pn_handle_close(self._handle)
             self._handle = None
+            self._address = 0
 
     def _listen_tcp(self, address: Optional[str], port: int, backlog: int, flags: int) -> None:
         self._new_handle(lib.PN_TCP)
@@ -371,3 +377,22 @@ def create_server(*args: Any, **kwargs: Any) -> Server:
     listener = kwargs.pop("connection_listener", listener)
     options.update(kwargs)
     return Server(listener, **options)
+
+
+# CPython: a connection's start (accepting it, its first 'data' listener, resume())
+# and end (EOF, 'end', end(), the shutdown, 'finish', destroy(), 'close') in C for a
+# plain Socket in the usual state, in the same steps and ticks (csrc/accel_lifecycle.c);
+# the Python methods stay what C calls for everything else.
+LIFECYCLE_PY: List[Callable[..., Any]] = [
+    Server._on_connection, Stream._listeners_changed, Stream._resume_now, Stream._on_read_error,
+    Stream._emit_end, Stream._end_after_fin, Stream._on_shutdown, Stream._finish, Stream._emit_close,
+    _Closing._on_closed, Socket.destroy]
+# What else those steps do without a call: C checks these are still the methods.
+_LIFECYCLE_INLINED: List[Tuple[type, str, Any]] = [(Socket, name, getattr(Socket, name)) for name in (
+    "_accepted", "resume", "_flow", "_update_read_fast", "_set_read_fast", "_end_soon", "_writable_now",
+    "_end", "_maybe_finish", "_need_finish", "_final", "_check_thread")]
+_LIFECYCLE_INLINED.append((Stream, "destroy", Stream.destroy))
+_LIFECYCLE = {"Server": Server, "Stream": Stream, "Socket": Socket, "_Closing": _Closing,
+              "impls": LIFECYCLE_PY, "inlined": _LIFECYCLE_INLINED, "deque": deque, "Ignored": _dispatch.Ignored,
+              "cast": ffi.cast, "handle_type": ffi.typeof("pn_handle_t *")}
+LIFECYCLE_IN_C = _dispatch.ACCEL and lib.pn_accel_install_lifecycle(id(_LIFECYCLE)) == 0

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import socket as _pysocket
 import sys
-from collections import deque
 from typing import TYPE_CHECKING, Any, AsyncIterator, Callable, Dict, List, Optional, Tuple, TypedDict
 
 from . import _dispatch
@@ -15,7 +14,7 @@ from ._errors import check_local_path, describe, state_error, type_error, uv_err
 from ._loop import Loop, get_loop
 from ._options import (FAMILY_NAMES, check_connect_options, check_object_modes, keep_alive_delay, normalize_connect, snake_keys,
                        validate_attempt_timeout)
-from ._stream import Stream, _Closing, handle_address
+from ._stream import Stream, handle_address
 from ._timers import Timer
 from ._uv import ffi, lib
 
@@ -584,18 +583,3 @@ async def connect_async(*args: Any, **kwargs: Any) -> Socket:
 
 if _dispatch.ACCEL:
     lib.pn_accel_install_fresh_copy(id(Socket))  # else Socket._fresh_copy above
-
-# CPython: a connection's start (its first 'data' listener, resume()) and end (EOF,
-# 'end', end(), the shutdown, 'finish', destroy(), 'close') in C for a plain Socket in
-# the usual state, in the same steps and ticks (csrc/accel_lifecycle.c); the Python
-# methods stay what C calls for everything else.
-LIFECYCLE_PY: List[Callable[..., Any]] = [
-    Stream._listeners_changed, Stream._resume_now, Stream._on_read_error, Stream._emit_end,
-    Stream._end_after_fin, Stream._on_shutdown, Stream._finish, Stream._emit_close, Socket.destroy]
-# What else those steps do without a call: C checks these are still the methods.
-_LIFECYCLE_INLINED: List[Tuple[type, str, Any]] = [(Socket, name, getattr(Socket, name)) for name in (
-    "resume", "_flow", "_update_read_fast", "_set_read_fast", "_end_soon", "_writable_now", "_end",
-    "_maybe_finish", "_need_finish", "_final", "_check_thread")]
-_LIFECYCLE_INLINED.append((Stream, "destroy", Stream.destroy))
-LIFECYCLE_IN_C = _dispatch.ACCEL and lib.pn_accel_install_lifecycle(
-    id(Stream), id(Socket), id(_Closing), id(LIFECYCLE_PY), id(_LIFECYCLE_INLINED), id(deque)) == 0

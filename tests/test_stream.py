@@ -15,8 +15,8 @@ import sys
 import pytest
 
 import pyuv_net as net
-from pyuv_net import _socket as socket_module
-from pyuv_net._stream import Stream
+from pyuv_net import _server as server_module
+from pyuv_net._stream import Stream, _Closing
 
 from conftest import HOST, errcode, listen_server, run_loop
 
@@ -1274,9 +1274,9 @@ LIFECYCLE_C = platform.python_implementation() == "CPython"
 
 
 def use_python_lifecycle(monkeypatch):
-    for fn in socket_module.LIFECYCLE_PY:
-        owner = Stream if fn.__qualname__.startswith("Stream.") else net.Socket
-        monkeypatch.setattr(owner, fn.__name__, fn)
+    owners = {"Stream": Stream, "Socket": net.Socket, "Server": net.Server, "_Closing": _Closing}
+    for fn in server_module.LIFECYCLE_PY:
+        monkeypatch.setattr(owners[fn.__qualname__.split(".")[0]], fn.__name__, fn)
 
 
 def state_of(sock):
