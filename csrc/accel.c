@@ -519,15 +519,21 @@ int pn_accel_install_write(uintptr_t cls, uintptr_t impl) {
     return install_method(type, &write_def);
 }
 
-/* EventEmitter.add_listener (pyuv_net/_events.py), also named on and addListener, in C
- * for its common case: a callable listener for an event that has none yet, and no
- * 'newListener' listener. C then does what the Python method does: stores a new list
- * and calls _listeners_changed if the event is hooked. Anything else (the decorator
- * form, a second listener and its limit, 'newListener', a bad listener or event, an
- * emitter whose __init__ did not run) goes to the Python method. Two accepted
- * sockets' on() calls in every connection come here. */
-static PyObject *add_listener_impl, *str_new_listener, *str_hooked_events, *str_listeners_changed;
+/* EventEmitter's add_listener (also on, addListener), once, prepend_listener and
+ * prepend_once_listener (pyuv_net/_events.py) in C for their common case: a callable
+ * listener, no 'newListener' listener, and no limit warning due. C then does what
+ * the Python _add does: stores a new list with the listener (or a once() wrapper
+ * around it) first or last, and calls _listeners_changed if the event is hooked.
+ * Anything else (the decorator form, a limit passed, 'newListener', a bad listener
+ * or event, an emitter whose __init__ did not run) goes to the Python method. An
+ * accepted socket's on() calls, and pipe()'s six listeners, come here. */
+enum { ADD_LISTENER, ONCE, PREPEND_LISTENER, PREPEND_ONCE_LISTENER, REMOVE_LISTENER, EMIT, EMITTER_METHODS };
+static PyObject *emitter_impls[EMITTER_METHODS];
+static PyObject *str_new_listener, *str_hooked_events, *str_listeners_changed, *str_get_max_listeners, *zero;
 static Py_ssize_t off_emitter_events;
+static PyTypeObject *once_wrapper_type;
+enum { ONCE_EMITTER, ONCE_EVENT, ONCE_LISTENER, ONCE_FIRED, ONCE_FIELDS };
+static Py_ssize_t off_once[ONCE_FIELDS];
 
 /* What the Python methods end with: self._listeners_changed(event) if the event is
  * in self._hooked_events (None: all), then self as the result. */
@@ -549,56 +555,115 @@ static PyObject *listeners_changed(PyObject *self, PyObject *event) {
     return self;
 }
 
-static PyObject *emitter_add_listener(PyObject *self, PyObject *const *args, Py_ssize_t nargs,
-                                      PyObject *kwnames) {
+/* 1 if `count` listeners pass the limit (0 < self.get_max_listeners() < count), as
+ * _add's test for its warning; 0 if not; -1 with an exception. */
+static int over_limit(PyObject *self, Py_ssize_t count) {
+    PyObject *limit = PyObject_CallMethodNoArgs(self, str_get_max_listeners);
+    PyObject *n = limit != NULL ? PyLong_FromSsize_t(count) : NULL;
+    int over = n != NULL ? PyObject_RichCompareBool(zero, limit, Py_LT) : -1;
+    if (over > 0)
+        over = PyObject_RichCompareBool(limit, n, Py_LT);
+    Py_XDECREF(limit);
+    Py_XDECREF(n);
+    return over;
+}
+
+/* A new _OnceWrapper(self, event, listener). */
+static PyObject *new_once_wrapper(PyObject *self, PyObject *event, PyObject *listener) {
+    PyObject *wrapper = once_wrapper_type->tp_alloc(once_wrapper_type, 0);
+    if (wrapper == NULL)
+        return NULL;
+    PyObject *values[ONCE_FIELDS] = {self, event, listener, Py_False};
+    for (int i = 0; i < ONCE_FIELDS; i++)
+        *slot_at(wrapper, off_once[i]) = Py_NewRef(values[i]);
+    return wrapper;
+}
+
+static PyObject *emitter_add(PyObject *self, PyObject *const *args, Py_ssize_t nargs, PyObject *kwnames,
+                             int method) {
     PyObject *events = nargs == 2 && kwnames == NULL ? *slot_at(self, off_emitter_events) : NULL;
     if (events == NULL || !PyDict_CheckExact(events) || !PyCallable_Check(args[1]))
-        return pn_accel_call_impl(add_listener_impl, self, args, nargs, kwnames);
+        return pn_accel_call_impl(emitter_impls[method], self, args, nargs, kwnames);
     Py_INCREF(events); /* (the event's __eq__ may run Python code that drops it) */
-    int stored = PyDict_GetItemWithError(events, str_new_listener) == NULL && !PyErr_Occurred() &&
-                         PyDict_GetItemWithError(events, args[0]) == NULL && !PyErr_Occurred()
-                     ? 0
-                     : 1;
-    if (stored == 0) {
-        PyObject *listeners = PyList_New(1);
+    PyObject *old = NULL;
+    int usual = PyDict_GetItemWithError(events, str_new_listener) == NULL && !PyErr_Occurred();
+    if (usual) {
+        old = PyDict_GetItemWithError(events, args[0]);
+        usual = old != NULL ? PyList_CheckExact(old) : !PyErr_Occurred();
+        Py_XINCREF(old);
+    }
+    Py_ssize_t count = old != NULL ? PyList_GET_SIZE(old) : 0;
+    if (usual && count > 0)
+        usual = over_limit(self, count + 1) == 0; /* (the Python method warns) */
+    int stored = -1;
+    if (usual) {
+        int prepend = method == PREPEND_LISTENER || method == PREPEND_ONCE_LISTENER;
+        PyObject *listener = method == ONCE || method == PREPEND_ONCE_LISTENER
+                                 ? new_once_wrapper(self, args[0], args[1])
+                                 : Py_NewRef(args[1]);
+        PyObject *listeners = listener != NULL ? PyList_New(count + 1) : NULL;
         if (listeners != NULL) {
-            Py_INCREF(args[1]);
-            PyList_SET_ITEM(listeners, 0, args[1]);
+            PyList_SET_ITEM(listeners, prepend ? 0 : count, Py_NewRef(listener));
+            for (Py_ssize_t i = 0; i < count; i++)
+                PyList_SET_ITEM(listeners, prepend ? i + 1 : i, Py_NewRef(PyList_GET_ITEM(old, i)));
+            stored = PyDict_SetItem(events, args[0], listeners);
         }
-        stored = listeners != NULL ? PyDict_SetItem(events, args[0], listeners) : -1;
+        Py_XDECREF(listener);
         Py_XDECREF(listeners);
     }
+    Py_XDECREF(old);
     Py_DECREF(events);
-    if (stored > 0) {
+    if (!usual) {
         PyErr_Clear(); /* (an unhashable event: the Python method raises it again) */
-        return pn_accel_call_impl(add_listener_impl, self, args, nargs, kwnames);
+        return pn_accel_call_impl(emitter_impls[method], self, args, nargs, kwnames);
     }
     return stored < 0 ? NULL : listeners_changed(self, args[0]);
 }
 
-static PyMethodDef add_listener_def = {
-    "add_listener", (PyCFunction)(void (*)(void))emitter_add_listener, METH_FASTCALL | METH_KEYWORDS,
-    "add_listener($self, /, event, listener=...)\n--\n\n"
-    "Add ``listener`` for ``event``; returns ``self``.\n\n"
-    "Without ``listener``, returns a decorator that registers the function\n"
-    "it decorates and returns that function."};
+#define ADDER(name, method)                                                                                        \
+    static PyObject *name(PyObject *self, PyObject *const *args, Py_ssize_t nargs, PyObject *kwnames) {        \
+        return emitter_add(self, args, nargs, kwnames, method);                                                    \
+    }
+ADDER(emitter_add_listener, ADD_LISTENER)
+ADDER(emitter_once, ONCE)
+ADDER(emitter_prepend_listener, PREPEND_LISTENER)
+ADDER(emitter_prepend_once_listener, PREPEND_ONCE_LISTENER)
+
+static PyMethodDef add_defs[] = {
+    {"add_listener", (PyCFunction)(void (*)(void))emitter_add_listener, METH_FASTCALL | METH_KEYWORDS,
+     "add_listener($self, /, event, listener=...)\n--\n\n"
+     "Add ``listener`` for ``event``; returns ``self``.\n\n"
+     "Without ``listener``, returns a decorator that registers the function\n"
+     "it decorates and returns that function."},
+    {"once", (PyCFunction)(void (*)(void))emitter_once, METH_FASTCALL | METH_KEYWORDS,
+     "once($self, /, event, listener=...)\n--\n\n"
+     "Add a listener called at most once; returns ``self`` (or a\n"
+     "decorator without ``listener``)."},
+    {"prepend_listener", (PyCFunction)(void (*)(void))emitter_prepend_listener, METH_FASTCALL | METH_KEYWORDS,
+     "prepend_listener($self, /, event, listener=...)\n--\n\n"
+     "Add ``listener`` before the other listeners of ``event``."},
+    {"prepend_once_listener", (PyCFunction)(void (*)(void))emitter_prepend_once_listener,
+     METH_FASTCALL | METH_KEYWORDS,
+     "prepend_once_listener($self, /, event, listener=...)\n--\n\n"
+     "``once`` that runs before the other listeners of ``event``."},
+};
 
 /* EventEmitter.remove_listener (also off and removeListener) in C for its common case:
- * the event's only listener is `listener` itself (or equal to it, as a bound method, or
- * a once() wrapper around it), nobody listens for 'removeListener' and no limit warning
- * is remembered. C then drops the event's key and calls _listeners_changed if the event
- * is hooked, as the Python method does; anything else goes to the Python method. A
- * once() listener firing, and a pipe's clean-up, come here. */
-static PyObject *remove_listener_impl, *str_remove_listener;
-static PyTypeObject *once_wrapper_type;
-static Py_ssize_t off_emitter_warned, off_once_listener;
+ * nobody listens for 'removeListener' and no limit warning is remembered. C then
+ * looks for the last listener equal to `listener` (as a bound method is to itself) or
+ * a once() wrapper around it, stores the list without it (or drops the event's key),
+ * and calls _listeners_changed if the event is hooked, as the Python method does;
+ * anything else goes to the Python method. A once() listener firing, and a pipe's
+ * clean-up, come here. */
+static PyObject *str_remove_listener;
+static Py_ssize_t off_emitter_warned;
 
 /* As the Python method's test: item == listener, or item wraps it (once()). */
 static int listener_matches(PyObject *item, PyObject *listener) {
     int match = PyObject_RichCompareBool(item, listener, Py_EQ);
     if (match != 0 || !Py_IS_TYPE(item, once_wrapper_type))
         return match;
-    PyObject *wrapped = *slot_at(item, off_once_listener);
+    PyObject *wrapped = *slot_at(item, off_once[ONCE_LISTENER]);
     if (wrapped == NULL)
         return 0;
     Py_INCREF(wrapped);
@@ -613,31 +678,49 @@ static PyObject *emitter_remove_listener(PyObject *self, PyObject *const *args, 
     PyObject *warned = *slot_at(self, off_emitter_warned);
     if (events == NULL || !PyDict_CheckExact(events) || (warned != NULL && warned != Py_None) ||
         !PyCallable_Check(args[1]))
-        return pn_accel_call_impl(remove_listener_impl, self, args, nargs, kwnames);
+        return pn_accel_call_impl(emitter_impls[REMOVE_LISTENER], self, args, nargs, kwnames);
     Py_INCREF(events); /* (the event's or the listener's __eq__ may run Python code) */
-    int match = 0;
-    PyObject *old = PyDict_GetItemWithError(events, str_remove_listener) == NULL && !PyErr_Occurred()
-                        ? PyDict_GetItemWithError(events, args[0])
-                        : NULL;
-    if (old != NULL && PyList_CheckExact(old) && PyList_GET_SIZE(old) == 1) {
-        PyObject *item = PyList_GET_ITEM(old, 0);
+    int usual = PyDict_GetItemWithError(events, str_remove_listener) == NULL && !PyErr_Occurred();
+    PyObject *old = usual ? PyDict_GetItemWithError(events, args[0]) : NULL;
+    Py_ssize_t found = -1;
+    if (old == NULL) {
+        usual = usual && !PyErr_Occurred();
+    } else if (!PyList_CheckExact(old)) {
+        usual = 0;
+    } else { /* (the lists are copy-on-write: held, this one stays as it is) */
         Py_INCREF(old);
-        Py_INCREF(item);
-        match = listener_matches(item, args[1]);
-        if (match > 0 && (*slot_at(self, off_emitter_events) != events ||
-                          PyDict_GetItemWithError(events, args[0]) != old))
-            match = 0; /* (changed by that code: the Python method sorts it out) */
-        if (match > 0 && PyDict_DelItem(events, args[0]) < 0)
-            match = -1;
-        Py_DECREF(item);
+        for (Py_ssize_t i = PyList_GET_SIZE(old) - 1; i >= 0 && found < 0 && usual; i--) {
+            PyObject *item = Py_NewRef(PyList_GET_ITEM(old, i));
+            int match = listener_matches(item, args[1]);
+            Py_DECREF(item);
+            if (match > 0)
+                found = i;
+            usual = match >= 0;
+        }
+        if (found >= 0 && (*slot_at(self, off_emitter_events) != events ||
+                           PyDict_GetItemWithError(events, args[0]) != old))
+            usual = 0; /* (changed by that code: the Python method sorts it out) */
+        if (found >= 0 && usual) {
+            Py_ssize_t n = PyList_GET_SIZE(old);
+            PyObject *rest = n > 1 ? PyList_New(n - 1) : NULL;
+            for (Py_ssize_t i = 0, j = 0; rest != NULL && i < n; i++)
+                if (i != found)
+                    PyList_SET_ITEM(rest, j++, Py_NewRef(PyList_GET_ITEM(old, i)));
+            if ((n > 1 && rest == NULL) ||
+                (rest != NULL ? PyDict_SetItem(events, args[0], rest) : PyDict_DelItem(events, args[0])) < 0)
+                found = -2; /* (an exception: raised below) */
+            Py_XDECREF(rest);
+        }
         Py_DECREF(old);
     }
     Py_DECREF(events);
-    if (match <= 0) {
+    if (!usual) {
         PyErr_Clear(); /* (the Python method raises what is to be raised) */
-        return pn_accel_call_impl(remove_listener_impl, self, args, nargs, kwnames);
+        return pn_accel_call_impl(emitter_impls[REMOVE_LISTENER], self, args, nargs, kwnames);
     }
-    return listeners_changed(self, args[0]);
+    if (found == -2)
+        return NULL;
+    return found < 0 ? Py_NewRef(self) : listeners_changed(self, args[0]);
 }
 
 static PyMethodDef remove_listener_def = {
@@ -652,8 +735,6 @@ static PyMethodDef remove_listener_def = {
  * Python method raises; anything unusual (keywords, an emitter whose __init__ did not
  * run, an unhashable event) goes to the Python method too. Saves a Python frame in
  * every emit, 'connection' and a stream's 'data' outside C's read path among them. */
-static PyObject *emit_impl;
-
 static PyObject *emitter_emit(PyObject *self, PyObject *const *args, Py_ssize_t nargs, PyObject *kwnames) {
     PyObject *events = nargs >= 1 && kwnames == NULL ? *slot_at(self, off_emitter_events) : NULL;
     int usual = events != NULL && PyDict_CheckExact(events);
@@ -670,7 +751,7 @@ static PyObject *emitter_emit(PyObject *self, PyObject *const *args, Py_ssize_t 
     if (listeners == NULL || !PyList_CheckExact(listeners)) {
         Py_XDECREF(listeners);
         PyErr_Clear(); /* (the Python method raises what is to be raised) */
-        return pn_accel_call_impl(emit_impl, self, args, nargs, kwnames);
+        return pn_accel_call_impl(emitter_impls[EMIT], self, args, nargs, kwnames);
     }
     for (Py_ssize_t i = 0; i < PyList_GET_SIZE(listeners); i++) {
         PyObject *listener = PyList_GET_ITEM(listeners, i);
@@ -693,30 +774,37 @@ static PyMethodDef emit_def = {
     "Call every listener of ``event`` with ``args``; ``True`` if there\n"
     "was at least one."};
 
-int pn_accel_install_emitter(uintptr_t cls, uintptr_t add_impl, uintptr_t remove_impl, uintptr_t emit,
-                             uintptr_t once_cls) {
-    PyTypeObject *type = (PyTypeObject *)cls;
+int pn_accel_install_emitter(uintptr_t cls, uintptr_t impls, uintptr_t once_cls) {
+    PyTypeObject *type = (PyTypeObject *)cls, *once_type = (PyTypeObject *)once_cls;
+    PyObject *methods = (PyObject *)impls;
     off_emitter_events = pn_accel_slot_offset(type, "_events");
     off_emitter_warned = pn_accel_slot_offset(type, "_warned");
-    off_once_listener = pn_accel_slot_offset((PyTypeObject *)once_cls, "listener");
-    if (off_emitter_events < 0 || off_emitter_warned < 0 || off_once_listener < 0 ||
-        pn_accel_intern(&str_new_listener, "newListener") || pn_accel_intern(&str_remove_listener, "removeListener") ||
-        pn_accel_intern(&str_hooked_events, "_hooked_events") || pn_accel_intern(&str_listeners_changed, "_listeners_changed")) {
+    const char *const once_names[ONCE_FIELDS] = {"emitter", "event", "listener", "fired"};
+    int bad = !PyTuple_CheckExact(methods) || PyTuple_GET_SIZE(methods) != EMITTER_METHODS ||
+              off_emitter_events < 0 || off_emitter_warned < 0;
+    for (int i = 0; i < ONCE_FIELDS && !bad; i++)
+        bad = (off_once[i] = pn_accel_slot_offset(once_type, once_names[i])) < 0;
+    if (bad || pn_accel_intern(&str_new_listener, "newListener") ||
+        pn_accel_intern(&str_remove_listener, "removeListener") || pn_accel_intern(&str_hooked_events, "_hooked_events") ||
+        pn_accel_intern(&str_listeners_changed, "_listeners_changed") ||
+        pn_accel_intern(&str_get_max_listeners, "get_max_listeners") ||
+        (zero == NULL && (zero = PyLong_FromLong(0)) == NULL)) {
         PyErr_Clear();
         return UV_EINVAL;
     }
-    Py_INCREF((PyObject *)add_impl); /* before the class lets go of them */
-    Py_INCREF((PyObject *)remove_impl);
-    Py_XSETREF(add_listener_impl, (PyObject *)add_impl);
-    Py_XSETREF(remove_listener_impl, (PyObject *)remove_impl);
-    Py_INCREF((PyObject *)emit);
-    Py_XSETREF(emit_impl, (PyObject *)emit);
-    Py_INCREF((PyObject *)once_cls);
-    Py_XSETREF(once_wrapper_type, (PyTypeObject *)once_cls);
+    for (int i = 0; i < EMITTER_METHODS; i++) /* (held: the class lets go of them) */
+        Py_XSETREF(emitter_impls[i], Py_NewRef(PyTuple_GET_ITEM(methods, i)));
+    Py_XSETREF(once_wrapper_type, (PyTypeObject *)Py_NewRef((PyObject *)once_type));
     const char *const adds[] = {"add_listener", "on", "addListener"};
+    const char *const onces[] = {"once"};
+    const char *const prepends[] = {"prepend_listener", "prependListener"};
+    const char *const prepend_onces[] = {"prepend_once_listener", "prependOnceListener"};
     const char *const removes[] = {"remove_listener", "off", "removeListener"};
     const char *const emits[] = {"emit"};
-    int r = pn_accel_install_named(type, &add_listener_def, adds, 3);
+    int r = pn_accel_install_named(type, &add_defs[ADD_LISTENER], adds, 3);
+    r = r != 0 ? r : pn_accel_install_named(type, &add_defs[ONCE], onces, 1);
+    r = r != 0 ? r : pn_accel_install_named(type, &add_defs[PREPEND_LISTENER], prepends, 2);
+    r = r != 0 ? r : pn_accel_install_named(type, &add_defs[PREPEND_ONCE_LISTENER], prepend_onces, 2);
     r = r != 0 ? r : pn_accel_install_named(type, &remove_listener_def, removes, 3);
     return r != 0 ? r : pn_accel_install_named(type, &emit_def, emits, 1);
 }
@@ -806,10 +894,7 @@ void pn_accel_read_unused(pn_handle_t *h) {}
 void pn_accel_drop_reads(pn_loop_t *loop) {}
 int pn_accel_install_write(uintptr_t cls, uintptr_t impl) { return UV_ENOSYS; }
 int pn_accel_install_fresh_copy(uintptr_t cls) { return UV_ENOSYS; }
-int pn_accel_install_emitter(uintptr_t cls, uintptr_t add_impl, uintptr_t remove_impl, uintptr_t emit,
-                             uintptr_t once_cls) {
-    return UV_ENOSYS;
-}
+int pn_accel_install_emitter(uintptr_t cls, uintptr_t impls, uintptr_t once_cls) { return UV_ENOSYS; }
 int pn_accel_install_dispatch(uintptr_t objects_list, uintptr_t free_list) { return UV_ENOSYS; }
 int pn_accel_event(pn_loop_t *loop, int id, enum pn_event event, int status) { return 0; }
 int pn_accel_closed(pn_loop_t *loop, int id) { return 0; }

@@ -84,12 +84,12 @@ void pn_handle_set_listener(pn_handle_t *h, uintptr_t listener);
 int pn_accel_install_write(uintptr_t cls, uintptr_t impl);
 /* Replaces cls._fresh_copy (Socket's) with its C equivalent; see accel.c. */
 int pn_accel_install_fresh_copy(uintptr_t cls);
-/* Replaces EventEmitter's add_listener (on, addListener), remove_listener (off,
- * removeListener) and emit with C methods doing their common case and calling the
- * Python methods, `add_impl`, `remove_impl` and `emit`, otherwise; `once_cls` is what
+/* Replaces EventEmitter's add_listener (on, addListener), once, prepend_listener
+ * (prependListener), prepend_once_listener (prependOnceListener), remove_listener
+ * (off, removeListener) and emit with C methods doing their common case and calling
+ * the Python methods, `impls` (a tuple, in that order), otherwise; `once_cls` is what
  * once() stores. See accel.c. */
-int pn_accel_install_emitter(uintptr_t cls, uintptr_t add_impl, uintptr_t remove_impl, uintptr_t emit,
-                             uintptr_t once_cls);
+int pn_accel_install_emitter(uintptr_t cls, uintptr_t impls, uintptr_t once_cls);
 /* Replaces the steps of a connection's start and end (Server._on_connection, Stream's
  * _listeners_changed, _resume_now, _on_read_error, _emit_end, _end_after_fin,
  * _on_shutdown, _finish, _emit_close, _Closing._on_closed, Socket.destroy) with C

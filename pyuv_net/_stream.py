@@ -1066,9 +1066,10 @@ class Stream(EventEmitter):
 # CPython: write()'s fast path as a C method (csrc/accel.c); the Python write above
 # stays what it calls for everything else.
 WRITE_IN_C = _ACCEL and lib.pn_accel_install_write(id(Stream), id(Stream.write)) == 0
-# Likewise, on every EventEmitter: emit, adding an event's first listener (every
-# accepted socket's on('data') and on('error')) and removing an event's only one (a
-# once() listener firing, a pipe's clean-up).
-EMITTER_IN_C = _ACCEL and lib.pn_accel_install_emitter(
-    id(EventEmitter), id(EventEmitter.add_listener), id(EventEmitter.remove_listener), id(EventEmitter.emit),
-    id(_OnceWrapper)) == 0
+# Likewise, on every EventEmitter: emit, and adding (on, once, prepend_*) and removing
+# listeners while no 'newListener' or 'removeListener' listener and no limit warning
+# is involved: every accepted socket's on('data'), pipe()'s listeners and clean-up, a
+# once() listener firing.
+EMITTER_PY = (EventEmitter.add_listener, EventEmitter.once, EventEmitter.prepend_listener,
+              EventEmitter.prepend_once_listener, EventEmitter.remove_listener, EventEmitter.emit)
+EMITTER_IN_C = _ACCEL and lib.pn_accel_install_emitter(id(EventEmitter), id(EMITTER_PY), id(_OnceWrapper)) == 0

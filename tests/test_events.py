@@ -558,7 +558,7 @@ class Recorder(EventEmitter):
 
 
 def test_first_listener_path_matches_the_general_one():
-    """CPython adds an event's first listener in C (csrc/accel.c), the rest in Python:
+    """CPython adds listeners in C (csrc/accel.c) and leaves the unusual to Python:
     what is stored, when the hook runs, an exception from the hook and an unhashable
     event are the same either way."""
     class Hooked(EventEmitter):
@@ -588,7 +588,7 @@ def test_first_listener_path_matches_the_general_one():
 
 
 def test_only_listener_removal_path_matches_the_general_one():
-    """CPython removes an event's only listener in C (csrc/accel.c), the rest in
+    """CPython removes listeners in C (csrc/accel.c) and leaves the unusual to
     Python: a bound method matched by equality, a once() listener removing itself,
     the hook, 'removeListener' and bad arguments are the same either way."""
     class Hooked(EventEmitter):
@@ -787,3 +787,61 @@ def test_any_hashable_event_name():
     assert got == ['k', 'three', 'none']
     e.remove_all_listeners(3)
     assert e.event_names() == [key, None]
+
+
+def test_c_adds_and_removes_as_the_python_methods_do():
+    """The same operations through the methods users get (C on CPython) and through
+    the Python methods (pyuv_net._stream.EMITTER_PY) leave the same listeners, call
+    the hook the same way and warn at the same listener: appended, prepended, once()
+    wrappers, removal from the middle, from either end, of a once() listener, of one
+    added twice, and past the limit."""
+    from pyuv_net._stream import EMITTER_PY
+    add, once, prepend, prepend_once, remove, _ = EMITTER_PY
+
+    class Hooked(EventEmitter):
+        __slots__ = ('seen',)
+        _hooked_events = None  # every event
+
+        def __init__(self):
+            super().__init__()
+            self.seen = []
+
+        def _listeners_changed(self, event):
+            self.seen.append((event, len(self._events.get(event) or ())))
+
+    def f(*args):
+        pass
+
+    def g(*args):
+        pass
+
+    def h(*args):
+        pass
+
+    steps = [('on', 'e', f), ('on', 'e', g), ('prepend_listener', 'e', h), ('once', 'e', f),
+             ('prepend_once_listener', 'e', g), ('on', 'e', f), ('off', 'e', f), ('off', 'e', h),
+             ('off', 'e', g), ('off', 'e', print), ('once', 'o', h), ('on', 'o', h), ('off', 'o', h),
+             ('off', 'o', h), ('off', 'none', f)]
+    steps += [('on', 'many', f)] * 12 + [('prepend_listener', 'many', g)] * 2 + [('off', 'many', f)] * 13
+
+    def unwrap(listeners):
+        return [(type(x).__name__, getattr(x, 'listener', x)) for x in listeners]
+
+    def run(call):
+        e = Hooked()
+        e.set_max_listeners(10)
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter('always')
+            for name, event, listener in steps:
+                assert call(e, name, event, listener) is e
+        return ({k: unwrap(v) for k, v in e._events.items()}, e.seen,
+                [(w.message.type, w.message.count) for w in caught])
+
+    python_methods = {'on': add, 'once': once, 'prepend_listener': prepend,
+                      'prepend_once_listener': prepend_once, 'off': remove}
+    with_c = run(lambda e, name, event, listener: getattr(e, name)(event, listener))
+    with_python = run(lambda e, name, event, listener: python_methods[name](e, event, listener))
+    assert with_c == with_python
+    assert with_c[2] == [('many', 11)]  # warned once, at the 11th
+    assert with_c[0] == {'e': [('_OnceWrapper', g), ('function', f), ('_OnceWrapper', f)],
+                         'many': [('function', g), ('function', g)]}
