@@ -275,6 +275,8 @@ static PyObject *server_on_connection(PyObject *self, PyObject *const *args, Py_
         PyErr_Clear();
         FALLBACK(M_ON_CONNECTION);
     }
+    /* (what the allocations from here on may run, a finalizer in a collection, could
+     * change the server: its values are read again where they are used) */
     PyObject *sock = PyObject_CallMethodNoArgs(fresh, s_fresh_copy);
     if (sock == NULL)
         return NULL;
@@ -296,19 +298,22 @@ static PyObject *server_on_connection(PyObject *self, PyObject *const *args, Py_
         Py_DECREF(sock);
         return r < 0 ? NULL : Py_NewRef(Py_None);
     }
-    PyObject *handle_address = PyLong_FromVoidPtr(h), *slot_number = PyLong_FromLong(slot);
+    PyObject *handle_address = PyLong_FromVoidPtr(h), *slot_number = PyLong_FromLong(slot),
+             *kind_number = PyLong_FromLong(handle_kind);
     PyObject *cast_args[2] = {handle_ctype, handle_address};
     PyObject *handle = handle_address != NULL ? PyObject_Vectorcall(cast, cast_args, 2, NULL) : NULL;
-    PyObject *more = PyNumber_Add(count, one);
-    if (handle == NULL || slot_number == NULL || more == NULL) {
+    count = SERVER(self, S_CONNECTIONS);
+    PyObject *more = count != NULL ? PyNumber_Add(count, one) : NULL;
+    if (handle == NULL || slot_number == NULL || kind_number == NULL || more == NULL) {
         Py_XDECREF(handle_address);
         Py_XDECREF(slot_number);
+        Py_XDECREF(kind_number);
         Py_XDECREF(handle);
         Py_XDECREF(more);
         Py_DECREF(sock);
         return NULL; /* (the handle is the slot's: a close of the loop frees it) */
     }
-    set(sock, F_KIND, kind);
+    set_taken(sock, F_KIND, kind_number);
     set(sock, F_NO_DELAY, nodelay);
     set_taken(sock, F_HANDLE, handle);
     set(sock, F_ADDRESS, handle_address);
@@ -383,12 +388,13 @@ static PyObject *resume_now(PyObject *self, PyObject *const *args, Py_ssize_t na
     pn_handle_t *h = PyLong_AsVoidPtr(address);
     if (h == NULL)
         return NULL;
-    PyObject *listener = PyList_GET_ITEM(listeners, 0);
+    PyObject *listener = Py_NewRef(PyList_GET_ITEM(listeners, 0)); /* (held: a drop below may run code) */
     set(self, F_RESUME_SCHEDULED, Py_False);
     if (GET(self, F_READ_FAST) != listener) {
         set(self, F_READ_FAST, listener);
         pn_handle_set_listener(h, (uintptr_t)listener);
     }
+    Py_DECREF(listener);
     Py_RETURN_NONE;
 }
 
@@ -595,6 +601,7 @@ static PyObject *socket_destroy(PyObject *self, PyObject *const *args, Py_ssize_
             PyErr_SetString(PyExc_SystemError, "pyuv_net: a socket's handle or slot is wrong");
         return NULL;
     }
+    Py_INCREF(server); /* (held: dropping the old values below may run code) */
     set(self, F_DESTROYED, Py_True);
     set(self, F_CONNECTING, Py_False);
     set(self, F_WRITE_FAST, Py_False);
@@ -609,7 +616,6 @@ static PyObject *socket_destroy(PyObject *self, PyObject *const *args, Py_ssize_
     set(self, F_SLOT, minus_one);
     pn_handle_close(h);
     failed = failed || wake_embedder(self) < 0;
-    Py_INCREF(server);
     set(self, F_SERVER, Py_None);
     if (!failed && server != Py_None)
         failed = connection_closed(server) < 0;
