@@ -419,24 +419,74 @@ static PyObject *on_read_error(PyObject *self, PyObject *const *args, Py_ssize_t
     Py_RETURN_NONE;
 }
 
-/* Stream._emit_end(), with nobody listening for 'end'. */
+/* bool(self.<f>), as Python tests it: 1, 0, or -1 with an exception. */
+static int truthy(PyObject *self, enum field f) {
+    PyObject *v = GET(self, f);
+    if (v == NULL) {
+        PyErr_SetString(PyExc_AttributeError, field_names[f]);
+        return -1;
+    }
+    Py_INCREF(v);
+    int r = PyObject_IsTrue(v);
+    Py_DECREF(v);
+    return r;
+}
+
+/* Stream._writable_now() on whatever the slots hold (after user code ran): 1, 0, or
+ * -1 with an exception. */
+static int writable_after(PyObject *self) {
+    int on = truthy(self, F_WRITABLE_ON);
+    if (on <= 0)
+        return on;
+    int destroyed = truthy(self, F_DESTROYED);
+    if (destroyed != 0)
+        return destroyed < 0 ? -1 : 0;
+    PyObject *errored = GET(self, F_ERRORED);
+    if (errored == NULL) {
+        PyErr_SetString(PyExc_AttributeError, "_errored");
+        return -1;
+    }
+    if (errored != Py_None)
+        return 0;
+    int ending = truthy(self, F_ENDING);
+    return ending < 0 ? -1 : !ending;
+}
+
+/* self.emit(event) if `listening`: 0, or -1 with an exception. */
+static int emit_if(PyObject *self, int listening, PyObject *event) {
+    if (!listening)
+        return 0;
+    PyObject *stack[2] = {self, event};
+    PyObject *r = PyObject_VectorcallMethod(s_emit, stack, 2, NULL);
+    Py_XDECREF(r);
+    return r != NULL ? 0 : -1;
+}
+
+/* Stream._emit_end(). What an 'end' listener does to the stream is read afterwards,
+ * as the Python method reads it. */
 static PyObject *emit_end(PyObject *self, PyObject *const *args, Py_ssize_t nargs, PyObject *kwnames) {
-    if (nargs != 0 || kwnames != NULL || !plain(self) || has_listeners(self, s_ev_end) != 0)
-        FALLBACK(M_EMIT_END);
-    PyObject *half_open = GET(self, F_ALLOW_HALF_OPEN), *after_fin = GET(self, F_AFTER_FIN),
-             *finished = GET(self, F_FINISHED), *writable_on = GET(self, F_WRITABLE_ON);
-    int writable = writable_now(self);
-    if (GET(self, F_ERRORED) != Py_None || GET(self, F_CLOSE_EMITTED) != Py_False ||
-        GET(self, F_END_EMITTED) != Py_False || int_zero(GET(self, F_RLEN)) != 1 || !is_bool(half_open) ||
-        !is_bool(after_fin) || !is_bool(finished) || writable < 0)
+    int listening = nargs == 0 && kwnames == NULL && plain(self) ? has_listeners(self, s_ev_end) : -1;
+    PyObject *half_open = GET(self, F_ALLOW_HALF_OPEN);
+    if (listening < 0 || GET(self, F_ERRORED) != Py_None || GET(self, F_CLOSE_EMITTED) != Py_False ||
+        GET(self, F_END_EMITTED) != Py_False || int_zero(GET(self, F_RLEN)) != 1 || !is_bool(half_open))
         FALLBACK(M_EMIT_END);
     set(self, F_END_SCHEDULED, Py_False);
     set(self, F_END_EMITTED, Py_True);
     if (half_open == Py_False)
-        set(self, F_AFTER_FIN, Py_True);
-    if ((half_open == Py_False || after_fin == Py_True) && writable)
+        set(self, F_AFTER_FIN, Py_True); /* before 'end', as Node's own first 'end' listener does it */
+    if (emit_if(self, listening, s_ev_end) < 0)
+        return NULL;
+    int after_fin = truthy(self, F_AFTER_FIN);
+    int writable = after_fin > 0 ? writable_after(self) : 0;
+    if (after_fin < 0 || writable < 0)
+        return NULL;
+    if (after_fin && writable)
         return tick(self, s_end_after_fin) < 0 ? NULL : Py_NewRef(Py_None);
-    if (finished == Py_True || writable_on == Py_False)
+    int finished = truthy(self, F_FINISHED);
+    int writable_on = finished == 0 ? truthy(self, F_WRITABLE_ON) : 1;
+    if (finished < 0 || writable_on < 0)
+        return NULL;
+    if (finished || !writable_on)
         return call_for_effect(self, s_destroy, NULL);
     Py_RETURN_NONE;
 }
@@ -471,33 +521,36 @@ static PyObject *end_after_fin(PyObject *self, PyObject *const *args, Py_ssize_t
     return wake_embedder(self) < 0 ? NULL : Py_NewRef(Py_None);
 }
 
-/* Stream._on_shutdown(status), with nobody listening for 'prefinish'. */
+/* Stream._on_shutdown(status). */
 static PyObject *on_shutdown(PyObject *self, PyObject *const *args, Py_ssize_t nargs, PyObject *kwnames) {
-    if (nargs != 1 || kwnames != NULL || !plain(self) || has_listeners(self, s_ev_prefinish) != 0)
-        FALLBACK(M_ON_SHUTDOWN);
-    PyObject *pending = GET(self, F_PENDING);
-    int finishing = need_finish(self);
-    if (finishing < 0 || pending == NULL || !PyLong_CheckExact(pending))
+    int listening = nargs == 1 && kwnames == NULL && plain(self) ? has_listeners(self, s_ev_prefinish) : -1;
+    int finishing = listening >= 0 ? need_finish(self) : -1;
+    if (finishing < 0)
         FALLBACK(M_ON_SHUTDOWN);
     if (!finishing)
         Py_RETURN_NONE;
-    PyObject *more = PyNumber_Add(pending, one);
-    if (more == NULL)
-        return NULL;
     set(self, F_PREFINISHED, Py_True);
+    if (emit_if(self, listening, s_ev_prefinish) < 0)
+        return NULL;
+    PyObject *pending = GET(self, F_PENDING);
+    PyObject *more = pending != NULL ? PyNumber_Add(pending, one) : NULL;
+    if (more == NULL) {
+        if (!PyErr_Occurred())
+            PyErr_SetString(PyExc_AttributeError, "_pending");
+        return NULL;
+    }
     set_taken(self, F_PENDING, more);
     return tick(self, s_finish) < 0 ? NULL : Py_NewRef(Py_None);
 }
 
-/* Stream._finish(), with no end() callback and nobody listening for 'finish'. */
+/* Stream._finish(): the end() callbacks, then 'finish', then what they did to the
+ * stream read as the Python method reads it. */
 static PyObject *finish(PyObject *self, PyObject *const *args, Py_ssize_t nargs, PyObject *kwnames) {
-    if (nargs != 0 || kwnames != NULL || !plain(self) || has_listeners(self, s_ev_finish) != 0)
-        FALLBACK(M_FINISH);
-    PyObject *pending = GET(self, F_PENDING), *end_emitted = GET(self, F_END_EMITTED),
-             *readable_on = GET(self, F_READABLE_ON);
-    int finishing = need_finish(self);
-    if (finishing < 0 || pending == NULL || !PyLong_CheckExact(pending) || empty(GET(self, F_END_CBS)) != 1 ||
-        !is_bool(end_emitted) || !is_bool(readable_on))
+    int listening = nargs == 0 && kwnames == NULL && plain(self) ? has_listeners(self, s_ev_finish) : -1;
+    PyObject *pending = GET(self, F_PENDING), *callbacks = GET(self, F_END_CBS);
+    int finishing = listening >= 0 ? need_finish(self) : -1;
+    if (finishing < 0 || pending == NULL || !PyLong_CheckExact(pending) || callbacks == NULL ||
+        !(PyTuple_CheckExact(callbacks) || PyList_CheckExact(callbacks)))
         FALLBACK(M_FINISH);
     PyObject *less = PyNumber_Subtract(pending, one);
     if (less == NULL)
@@ -507,8 +560,38 @@ static PyObject *finish(PyObject *self, PyObject *const *args, Py_ssize_t nargs,
     if (!finishing || still_pending)
         Py_RETURN_NONE;
     set(self, F_FINISHED, Py_True);
+    Py_INCREF(callbacks);
     set(self, F_END_CBS, no_args);
-    if (end_emitted == Py_True || readable_on == Py_False)
+    PyObject *fast = PySequence_Fast(callbacks, "end callbacks");
+    Py_DECREF(callbacks);
+    if (fast == NULL)
+        return NULL;
+    for (Py_ssize_t i = 0; i < PySequence_Fast_GET_SIZE(fast); i++) {
+        PyObject *cb = PySequence_Fast_GET_ITEM(fast, i);
+        PyObject *r = cb != Py_None ? PyObject_CallOneArg(cb, Py_None) : Py_NewRef(Py_None);
+        if (r == NULL) {
+            Py_DECREF(fast);
+            return NULL;
+        }
+        Py_DECREF(r);
+    }
+    Py_DECREF(fast);
+    PyObject *events = GET(self, F_EVENTS); /* (asked now: a callback may have added a listener) */
+    Py_XINCREF(events);
+    int listening_now = events != NULL ? PySequence_Contains(events, s_ev_finish) : -1;
+    Py_XDECREF(events);
+    if (listening_now < 0) {
+        if (!PyErr_Occurred())
+            PyErr_SetString(PyExc_AttributeError, "_events");
+        return NULL;
+    }
+    if (emit_if(self, listening_now, s_ev_finish) < 0)
+        return NULL;
+    int end_emitted = truthy(self, F_END_EMITTED);
+    int readable_on = end_emitted == 0 ? truthy(self, F_READABLE_ON) : 0;
+    if (end_emitted < 0 || readable_on < 0)
+        return NULL;
+    if (end_emitted || !readable_on)
         return call_for_effect(self, s_destroy, NULL);
     Py_RETURN_NONE;
 }
