@@ -462,6 +462,17 @@ static int emit_if(PyObject *self, int listening, PyObject *event) {
     return r != NULL ? 0 : -1;
 }
 
+/* What the end's steps end with: `if self.<other_done> or not self.<other_on>:
+ * self.destroy()`, the other side being done ('finish' after 'end', or 'end' after
+ * 'finish') or absent. None, or NULL with an exception. */
+static PyObject *destroy_if_done(PyObject *self, enum field other_done, enum field other_on) {
+    int done = truthy(self, other_done);
+    int on = done == 0 ? truthy(self, other_on) : 1;
+    if (done < 0 || on < 0)
+        return NULL;
+    return done || !on ? call_for_effect(self, s_destroy, NULL) : Py_NewRef(Py_None);
+}
+
 /* Stream._emit_end(). What an 'end' listener does to the stream is read afterwards,
  * as the Python method reads it. */
 static PyObject *emit_end(PyObject *self, PyObject *const *args, Py_ssize_t nargs, PyObject *kwnames) {
@@ -482,13 +493,7 @@ static PyObject *emit_end(PyObject *self, PyObject *const *args, Py_ssize_t narg
         return NULL;
     if (after_fin && writable)
         return tick(self, s_end_after_fin) < 0 ? NULL : Py_NewRef(Py_None);
-    int finished = truthy(self, F_FINISHED);
-    int writable_on = finished == 0 ? truthy(self, F_WRITABLE_ON) : 1;
-    if (finished < 0 || writable_on < 0)
-        return NULL;
-    if (finished || !writable_on)
-        return call_for_effect(self, s_destroy, NULL);
-    Py_RETURN_NONE;
+    return destroy_if_done(self, F_FINISHED, F_WRITABLE_ON);
 }
 
 /* Stream._end_after_fin(): _end(), _maybe_finish(True) and _final(), which shuts down. */
@@ -587,13 +592,7 @@ static PyObject *finish(PyObject *self, PyObject *const *args, Py_ssize_t nargs,
     }
     if (emit_if(self, listening_now, s_ev_finish) < 0)
         return NULL;
-    int end_emitted = truthy(self, F_END_EMITTED);
-    int readable_on = end_emitted == 0 ? truthy(self, F_READABLE_ON) : 0;
-    if (end_emitted < 0 || readable_on < 0)
-        return NULL;
-    if (end_emitted || !readable_on)
-        return call_for_effect(self, s_destroy, NULL);
-    Py_RETURN_NONE;
+    return destroy_if_done(self, F_END_EMITTED, F_READABLE_ON);
 }
 
 /* Stream._emit_close(had_error). */
