@@ -8,19 +8,19 @@
  *   tick            _resume_now      flowing: f is the listener C reads to
  *   ...
  *   EOF             _on_read_error   reading stops; tick _emit_end
- *   tick            _emit_end        'end' (no listener); tick _end_after_fin
+ *   tick            _emit_end        'end'; tick _end_after_fin
  *   tick            _end_after_fin   end(): shutdown()
- *   shutdown done   _on_shutdown     prefinished; tick _finish
- *   tick            _finish          finished; destroy(): close the handle
+ *   shutdown done   _on_shutdown     'prefinish'; tick _finish
+ *   tick            _finish          end() callbacks, 'finish'; destroy(): close the handle
  *   closed          _Closing._on_closed, _emit_close   'close'
  *
  * Each step is the Python method's own, in the same order and with the same ticks
  * between them, so what user code can see between two steps is what it sees on PyPy.
- * Each C method does its step only when the state is one it knows (every flag a bool,
- * nothing buffered or held back, no listener for the events on the way: 'end',
- * 'prefinish', 'finish', no end() callback, ...) and otherwise calls the Python
- * method it replaces, which stays the definition. A connection's end cost ~600
- * bytecodes and 25 Python calls in these methods before. */
+ * Each C method starts its step only from a state it knows (every flag a bool, ints
+ * exact, nothing buffered or held back, ...) and otherwise calls the Python method it
+ * replaces, which stays the definition. Once listeners or end() callbacks ran, what
+ * they left is read as Python reads it. Before, a connection's start and end cost
+ * ~1,000 bytecodes and ~40 Python calls in these methods. */
 #include <Python.h>
 
 #include "internal.h"
