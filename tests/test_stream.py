@@ -1264,11 +1264,11 @@ def test_pipe_between_our_sockets_runs_in_c_with_backpressure(interrupt):
 
 # -- the end of a connection in C (CPython) ---------------------------------------
 #
-# csrc/accel_lifecycle.c does what Stream's _on_read_error, _emit_end, _end_after_fin,
-# _on_shutdown, _finish and Socket.destroy do, for a plain Socket in the usual state,
-# and calls those Python methods otherwise. These tests run each scenario with the C
-# methods and again with the Python ones (PyPy runs only the latter) and compare what
-# user code sees at every loop iteration, and that C really did the steps.
+# csrc/accel_lifecycle.c does what the methods in pyuv_net._server.LIFECYCLE_PY do
+# (accepting, the first 'data' listener, EOF to 'close'), for a plain Socket in the
+# usual state, and calls those Python methods otherwise. These tests run each scenario
+# with the C methods and again with the Python ones (PyPy runs only the latter) and
+# compare what user code sees at every loop iteration, and that C really did the steps.
 
 LIFECYCLE_C = platform.python_implementation() == "CPython"
 
@@ -1287,8 +1287,8 @@ def state_of(sock):
 def trace_connection_end(setup, payload=b"x" * 100, server_options=None):
     """A client writes `payload` and ends: the accepted socket's state, sampled once
     per loop iteration (and at each of its events that `setup` listens to), until it
-    closes; what the client got; and the accepted socket's Python methods that ran
-    from the client's end() on."""
+    closes; what the client got; and the Python methods of the server and of the
+    accepted socket that ran."""
     trace, got, calls = [], [], []
     accepted = []
 
@@ -1312,18 +1312,23 @@ def trace_connection_end(setup, payload=b"x" * 100, server_options=None):
         net.set_immediate(sample)
 
     server, port = listen_server(on_connection, **(server_options or {}))
-    client = net.connect(port, HOST)
+
+    clients = []
+
+    def profile(frame, event, arg):  # the server's, and its sockets' (the client is not)
+        owner = frame.f_locals.get("self")
+        if event == "call" and (owner is server or isinstance(owner, net.Socket) and owner not in clients):
+            calls.append(frame.f_code.co_name)
+    client = net.Socket()
+    clients.append(client)
+    sys.setprofile(profile)
+    client.connect(port, HOST)
     client.on("data", got.append)
     client.on("end", lambda: got.append("end"))
     client.on("error", lambda err: got.append(errcode(err)))
 
-    def profile(frame, event, arg):
-        if event == "call" and accepted and frame.f_locals.get("self") is accepted[0]:
-            calls.append(frame.f_code.co_name)
-
     def on_connect():
         client.write(payload)
-        sys.setprofile(profile)
         client.end()
     client.on("connect", on_connect)
     try:
@@ -1348,7 +1353,8 @@ def echo(sock, trace):
     sock.on("data", sock.write)
 
 
-STEPS_IN_PYTHON = {"_on_read_error", "_end_soon", "_emit_end", "_end_after_fin", "_end", "_maybe_finish",
+STEPS_IN_PYTHON = {"_on_connection", "_accepted", "_listeners_changed", "resume", "_resume_now", "_flow",
+                   "_update_read_fast", "_on_read_error", "_end_soon", "_emit_end", "_end_after_fin", "_end", "_maybe_finish",
                    "_need_finish", "_final", "_on_shutdown", "_finish", "destroy"}
 
 
