@@ -275,12 +275,7 @@ int pn_accel_closed(pn_loop_t *loop, int slot) {
         return 0;
     PyGILState_STATE gil = PyGILState_Ensure();
     PyObject *obj = object_at(slot);
-    PyObject *number = PyLong_FromLong(slot);
-    int released = -1;
-    if (obj != NULL && number != NULL) {
-        Py_INCREF(Py_None); /* PyList_SetItem takes it, and drops the table's reference */
-        released = PyList_SetItem(objects, slot, Py_None) == 0 ? PyList_Append(free_slots, number) : -1;
-    }
+    int released = obj != NULL ? pn_accel_release_slot(slot) : -1;
     if (released < 0) {
         if (!PyErr_Occurred())
             PyErr_Format(PyExc_SystemError, "pyuv_net: no object in slot %d", slot);
@@ -288,7 +283,6 @@ int pn_accel_closed(pn_loop_t *loop, int slot) {
     } else {
         after_event(loop, PyObject_CallMethodNoArgs(obj, str_on_closed));
     }
-    Py_XDECREF(number);
     Py_XDECREF(obj);
     PyGILState_Release(gil);
     return 1;
@@ -484,8 +478,7 @@ int pn_accel_install_named(PyTypeObject *type, PyMethodDef *def, const char *con
     return 0;
 }
 
-/* Sets cls.<def->ml_name> to a C method. */
-static int install_method(PyTypeObject *type, PyMethodDef *def) {
+int pn_accel_install_method(PyTypeObject *type, PyMethodDef *def) {
     return pn_accel_install_named(type, def, (const char *const *)&def->ml_name, 1);
 }
 
@@ -516,7 +509,7 @@ int pn_accel_install_write(uintptr_t cls, uintptr_t impl) {
         return UV_EINVAL;
     Py_INCREF((PyObject *)impl); /* before the class lets go of it */
     Py_XSETREF(write_impl, (PyObject *)impl);
-    return install_method(type, &write_def);
+    return pn_accel_install_method(type, &write_def);
 }
 
 /* EventEmitter's add_listener (also on, addListener), once, prepend_listener and
@@ -876,7 +869,7 @@ static PyMethodDef fresh_copy_def = {
 
 int pn_accel_install_fresh_copy(uintptr_t cls) {
     off_events = pn_accel_slot_offset((PyTypeObject *)cls, "_events");
-    return off_events < 0 ? UV_EINVAL : install_method((PyTypeObject *)cls, &fresh_copy_def);
+    return off_events < 0 ? UV_EINVAL : pn_accel_install_method((PyTypeObject *)cls, &fresh_copy_def);
 }
 
 #else /* PyPy: reads go through pn_py_reads */

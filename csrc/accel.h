@@ -27,6 +27,9 @@ PyObject *pn_accel_call_impl(PyObject *impl, PyObject *self, PyObject *const *ar
 /* Sets each of `names` on `type` to the C method `def`: 0, or UV_ENOMEM. */
 int pn_accel_install_named(PyTypeObject *type, PyMethodDef *def, const char *const *names, int count);
 
+/* Sets type.<def->ml_name> to the C method `def`: 0, or UV_ENOMEM. */
+int pn_accel_install_method(PyTypeObject *type, PyMethodDef *def);
+
 /* *name = the interned string `text`, made on first use: 0, or -1 with an exception. */
 int pn_accel_intern(PyObject **name, const char *text);
 

@@ -170,15 +170,6 @@ static int has_listeners(PyObject *self, PyObject *event) {
     return found != NULL;
 }
 
-/* Stream._writable_now(): 1, 0, or -1 for a state C leaves to Python. */
-static int writable_now(PyObject *self) {
-    PyObject *on = GET(self, F_WRITABLE_ON), *destroyed = GET(self, F_DESTROYED), *ending = GET(self, F_ENDING),
-             *errored = GET(self, F_ERRORED);
-    if (!is_bool(on) || !is_bool(destroyed) || !is_bool(ending) || errored == NULL)
-        return -1;
-    return on == Py_True && destroyed == Py_False && errored == Py_None && ending == Py_False;
-}
-
 /* Stream._need_finish() but for its `_ending` test: 1, 0, or -1 as above. */
 static int need_finish_but_ending(PyObject *self) {
     PyObject *destroyed = GET(self, F_DESTROYED), *finished = GET(self, F_FINISHED),
@@ -199,6 +190,35 @@ static int need_finish(PyObject *self) {
     return !is_bool(ending) || rest < 0 ? -1 : ending == Py_True && rest;
 }
 
+/* obj.<name>(arg) (or without an argument if `arg` is NULL) for its side effects, obj
+ * and arg held meanwhile: 0, or -1 with an exception. */
+static int call(PyObject *obj, PyObject *name, PyObject *arg) {
+    PyObject *stack[2] = {obj, arg};
+    Py_INCREF(obj);
+    Py_XINCREF(arg);
+    PyObject *r = PyObject_VectorcallMethod(name, stack, arg != NULL ? 2 : 1, NULL);
+    Py_DECREF(obj);
+    Py_XDECREF(arg);
+    Py_XDECREF(r);
+    return r != NULL ? 0 : -1;
+}
+
+/* call() as a method's result: None, or NULL with an exception. */
+static PyObject *call_for_effect(PyObject *obj, PyObject *name, PyObject *arg) {
+    return call(obj, name, arg) < 0 ? NULL : Py_NewRef(Py_None);
+}
+
+/* self.emit(event) (or self.emit(event, arg)) if `listening`: 0, or -1 with an
+ * exception. */
+static int emit_if(PyObject *self, int listening, PyObject *event, PyObject *arg) {
+    if (!listening)
+        return 0;
+    PyObject *stack[3] = {self, event, arg};
+    PyObject *r = PyObject_VectorcallMethod(s_emit, stack, arg != NULL ? 3 : 2, NULL);
+    Py_XDECREF(r);
+    return r != NULL ? 0 : -1;
+}
+
 /* self._loop._tick((self.<name>, ())): 0, or -1 with an exception. */
 static int tick(PyObject *self, PyObject *name) {
     PyObject *fn = PyObject_GetAttr(self, name);
@@ -211,12 +231,9 @@ static int tick(PyObject *self, PyObject *name) {
         Py_XDECREF(entry);
         return -1;
     }
-    Py_INCREF(loop);
-    PyObject *r = PyObject_CallMethodOneArg(loop, s_tick, entry);
-    Py_DECREF(loop);
+    int r = call(loop, s_tick, entry);
     Py_DECREF(entry);
-    Py_XDECREF(r);
-    return r != NULL ? 0 : -1;
+    return r;
 }
 
 /* `if self._loop._embedder is not None: self._loop.work_queued()`: 0, or -1. */
@@ -226,23 +243,10 @@ static int wake_embedder(PyObject *self) {
         PyErr_SetString(PyExc_AttributeError, "_loop");
         return -1;
     }
-    Py_INCREF(loop);
     PyObject *embedder = PyObject_GetAttr(loop, s_embedder);
-    PyObject *r = embedder == NULL || embedder == Py_None ? embedder : PyObject_CallMethodNoArgs(loop, s_work_queued);
-    if (r != embedder)
-        Py_XDECREF(r);
+    int r = embedder == NULL ? -1 : embedder == Py_None ? 0 : call(loop, s_work_queued, NULL);
     Py_XDECREF(embedder);
-    Py_DECREF(loop);
-    return r != NULL ? 0 : -1;
-}
-
-/* obj.<name>(*args) for its side effects: None, or NULL with an exception. */
-static PyObject *call_for_effect(PyObject *obj, PyObject *name, PyObject *arg) {
-    PyObject *r = arg != NULL ? PyObject_CallMethodOneArg(obj, name, arg) : PyObject_CallMethodNoArgs(obj, name);
-    if (r == NULL)
-        return NULL;
-    Py_DECREF(r);
-    Py_RETURN_NONE;
+    return r;
 }
 
 #define FALLBACK(method) return pn_accel_call_impl(impls[method], self, args, nargs, kwnames)
@@ -327,11 +331,9 @@ static PyObject *server_on_connection(PyObject *self, PyObject *const *args, Py_
         set(sock, F_READING, Py_True);
     }
     Py_XSETREF(SERVER(self, S_CONNECTIONS), more);
-    PyObject *stack[3] = {self, s_ev_connection, sock};
-    PyObject *r = PyObject_VectorcallMethod(s_emit, stack, 3, NULL);
+    int r = emit_if(self, 1, s_ev_connection, sock);
     Py_DECREF(sock);
-    Py_XDECREF(r);
-    return r != NULL ? Py_NewRef(Py_None) : NULL;
+    return r < 0 ? NULL : Py_NewRef(Py_None);
 }
 
 /* 1 if this thread is the stream's (Stream._check_thread passes), 0 if not or C
@@ -432,9 +434,9 @@ static int truthy(PyObject *self, enum field f) {
     return r;
 }
 
-/* Stream._writable_now() on whatever the slots hold (after user code ran): 1, 0, or
- * -1 with an exception. */
-static int writable_after(PyObject *self) {
+/* Stream._writable_now(), on whatever the slots hold (user code may have run): 1, 0,
+ * or -1 with an exception. */
+static int writable_now(PyObject *self) {
     int on = truthy(self, F_WRITABLE_ON);
     if (on <= 0)
         return on;
@@ -450,16 +452,6 @@ static int writable_after(PyObject *self) {
         return 0;
     int ending = truthy(self, F_ENDING);
     return ending < 0 ? -1 : !ending;
-}
-
-/* self.emit(event) if `listening`: 0, or -1 with an exception. */
-static int emit_if(PyObject *self, int listening, PyObject *event) {
-    if (!listening)
-        return 0;
-    PyObject *stack[2] = {self, event};
-    PyObject *r = PyObject_VectorcallMethod(s_emit, stack, 2, NULL);
-    Py_XDECREF(r);
-    return r != NULL ? 0 : -1;
 }
 
 /* What the end's steps end with: `if self.<other_done> or not self.<other_on>:
@@ -485,10 +477,10 @@ static PyObject *emit_end(PyObject *self, PyObject *const *args, Py_ssize_t narg
     set(self, F_END_EMITTED, Py_True);
     if (half_open == Py_False)
         set(self, F_AFTER_FIN, Py_True); /* before 'end', as Node's own first 'end' listener does it */
-    if (emit_if(self, listening, s_ev_end) < 0)
+    if (emit_if(self, listening, s_ev_end, NULL) < 0)
         return NULL;
     int after_fin = truthy(self, F_AFTER_FIN);
-    int writable = after_fin > 0 ? writable_after(self) : 0;
+    int writable = after_fin > 0 ? writable_now(self) : 0;
     if (after_fin < 0 || writable < 0)
         return NULL;
     if (after_fin && writable)
@@ -501,11 +493,11 @@ static PyObject *end_after_fin(PyObject *self, PyObject *const *args, Py_ssize_t
     if (nargs != 0 || kwnames != NULL || !plain(self))
         FALLBACK(M_END_AFTER_FIN);
     int writable = writable_now(self);
-    if (writable == 0)
-        Py_RETURN_NONE;
+    if (writable <= 0)
+        return writable < 0 ? NULL : Py_NewRef(Py_None);
     PyObject *address = GET(self, F_ADDRESS);
     int rest = need_finish_but_ending(self);
-    if (writable < 0 || int_zero(GET(self, F_CORKED)) != 1 || GET(self, F_FINAL_CALLED) != Py_False ||
+    if (int_zero(GET(self, F_CORKED)) != 1 || GET(self, F_FINAL_CALLED) != Py_False ||
         GET(self, F_CONNECTING) != Py_False || int_zero(address) != 0 || rest < 0)
         FALLBACK(M_END_AFTER_FIN);
     pn_handle_t *h = PyLong_AsVoidPtr(address);
@@ -535,7 +527,7 @@ static PyObject *on_shutdown(PyObject *self, PyObject *const *args, Py_ssize_t n
     if (!finishing)
         Py_RETURN_NONE;
     set(self, F_PREFINISHED, Py_True);
-    if (emit_if(self, listening, s_ev_prefinish) < 0)
+    if (emit_if(self, listening, s_ev_prefinish, NULL) < 0)
         return NULL;
     PyObject *pending = GET(self, F_PENDING);
     PyObject *more = pending != NULL ? PyNumber_Add(pending, one) : NULL;
@@ -590,7 +582,7 @@ static PyObject *finish(PyObject *self, PyObject *const *args, Py_ssize_t nargs,
             PyErr_SetString(PyExc_AttributeError, "_events");
         return NULL;
     }
-    if (emit_if(self, listening_now, s_ev_finish) < 0)
+    if (emit_if(self, listening_now, s_ev_finish, NULL) < 0)
         return NULL;
     return destroy_if_done(self, F_END_EMITTED, F_READABLE_ON);
 }
@@ -601,12 +593,7 @@ static PyObject *emit_close(PyObject *self, PyObject *const *args, Py_ssize_t na
     if (listening < 0)
         FALLBACK(M_EMIT_CLOSE);
     set(self, F_CLOSE_EMITTED, Py_True);
-    if (!listening)
-        Py_RETURN_NONE;
-    PyObject *stack[3] = {self, s_ev_close, args[0]};
-    PyObject *r = PyObject_VectorcallMethod(s_emit, stack, 3, NULL);
-    Py_XDECREF(r);
-    return r != NULL ? Py_NewRef(Py_None) : NULL;
+    return emit_if(self, listening, s_ev_close, args[0]) < 0 ? NULL : Py_NewRef(Py_None);
 }
 
 /* _Closing._on_closed(): the stream's _emit_close(had_error). */
@@ -614,33 +601,20 @@ static PyObject *closing_on_closed(PyObject *self, PyObject *const *args, Py_ssi
     PyObject *stream = *slot_at(self, closing_off[C_STREAM]), *had_error = *slot_at(self, closing_off[C_HAD_ERROR]);
     if (nargs != 0 || kwnames != NULL || stream == NULL || had_error == NULL)
         FALLBACK(M_CLOSING_ON_CLOSED);
-    PyObject *stack[2] = {stream, had_error};
-    Py_INCREF(stream);
-    Py_INCREF(had_error);
-    PyObject *r = PyObject_VectorcallMethod(s_emit_close, stack, 2, NULL);
-    Py_DECREF(stream);
-    Py_DECREF(had_error);
-    Py_XDECREF(r);
-    return r != NULL ? Py_NewRef(Py_None) : NULL;
+    return call_for_effect(stream, s_emit_close, had_error);
 }
 
 /* Server._connection_closed(), for a plain server. */
 static int connection_closed(PyObject *server) {
     PyObject *count = SERVER(server, S_CONNECTIONS);
-    if (Py_TYPE(server) != server_type || count == NULL || !PyLong_CheckExact(count)) {
-        PyObject *r = PyObject_CallMethodNoArgs(server, s_connection_closed);
-        Py_XDECREF(r);
-        return r != NULL ? 0 : -1;
-    }
+    if (Py_TYPE(server) != server_type || count == NULL || !PyLong_CheckExact(count))
+        return call(server, s_connection_closed, NULL);
     PyObject *less = PyNumber_Subtract(count, one);
     if (less == NULL)
         return -1;
     Py_XSETREF(SERVER(server, S_CONNECTIONS), less);
-    if (SERVER(server, S_HANDLE) != Py_None) /* (a listening server goes on) */
-        return 0;
-    PyObject *r = PyObject_CallMethodNoArgs(server, s_emit_close_if_drained);
-    Py_XDECREF(r);
-    return r != NULL ? 0 : -1;
+    /* (a listening server goes on) */
+    return SERVER(server, S_HANDLE) != Py_None ? 0 : call(server, s_emit_close_if_drained, NULL);
 }
 
 /* A new _Closing(self, False). */
@@ -799,8 +773,7 @@ int pn_accel_install_lifecycle(uintptr_t config_dict) {
     int r = 0;
     for (int i = 0; i < M_COUNT && r == 0; i++) {
         PyObject *owner = config_item(config, method_owners[i]);
-        r = owner != NULL ? pn_accel_install_named((PyTypeObject *)owner, &methods[i], &methods[i].ml_name, 1)
-                          : UV_EINVAL;
+        r = owner != NULL ? pn_accel_install_method((PyTypeObject *)owner, &methods[i]) : UV_EINVAL;
     }
     PyErr_Clear();
     return r;

@@ -15,7 +15,7 @@ from ._events import EventEmitter
 from ._loop import Loop, get_loop
 from ._options import keep_alive_delay, normalize_listen, snake_keys, validate_backlog, validate_port
 from ._socket import Socket, _pipe_name, _sockname
-from ._stream import Stream, _Closing, handle_address
+from ._stream import Stream, _Closing, set_handle
 from ._uv import ffi, lib
 
 if TYPE_CHECKING:
@@ -44,6 +44,8 @@ class Server(EventEmitter):
                  "_options", "_max_connections", "_listen_address", "_fresh_socket", "_listen_id", "__weakref__")
 
     _listen_handle_source = True
+    _handle: Any  # (both set by set_handle)
+    _address: int
 
     if TYPE_CHECKING:  # the events and their listeners' types; the methods are EventEmitter's
         on: ServerListenerAdder
@@ -62,8 +64,7 @@ class Server(EventEmitter):
         EventEmitter.__init__(self)
         self._loop = loop or get_loop()
         self._loop.check_thread()
-        self._handle: Any = None
-        self._address = 0  # the handle's, as an int (handle_address), while there is one
+        set_handle(self, None)
         self._slot = -1
         self._kind = 0
         self._connections = 0
@@ -137,19 +138,17 @@ class Server(EventEmitter):
             self._listen_tcp(ip, port, backlog, flags)
 
     def _new_handle(self, kind: int) -> None:
-        self._handle, self._slot = _dispatch.open_handle(self, self._loop, kind)
-        self._address = handle_address(self._handle)
+        handle, self._slot = _dispatch.open_handle(self, self._loop, kind)
+        set_handle(self, handle)
         self._kind = kind
 
     def _handle_freed(self) -> None:  # by Loop.close()
-        self._handle = None
-        self._address = 0
+        set_handle(self, None)
 
     def _drop_handle(self) -> None:
         if self._handle is not None:
             lib.pn_handle_close(self._handle)
-            self._handle = None
-            self._address = 0
+            set_handle(self, None)
 
     def _listen_tcp(self, address: Optional[str], port: int, backlog: int, flags: int) -> None:
         self._new_handle(lib.PN_TCP)

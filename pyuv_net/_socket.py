@@ -14,7 +14,7 @@ from ._errors import check_local_path, describe, state_error, type_error, uv_err
 from ._loop import Loop, get_loop
 from ._options import (FAMILY_NAMES, check_connect_options, check_object_modes, keep_alive_delay, normalize_connect, snake_keys,
                        validate_attempt_timeout)
-from ._stream import Stream, handle_address
+from ._stream import Stream, set_handle
 from ._timers import Timer
 from ._uv import ffi, lib
 
@@ -179,8 +179,8 @@ class Socket(Stream):
         self._no_delay = no_delay
         # What _attach and _update_write_fast would do for a fresh copy, which has no
         # timeout, no 'data' listener and nothing to hold writes back.
-        self._handle = handle
-        self._address = self._write_fast = handle_address(handle)
+        set_handle(self, handle)
+        self._write_fast = self._address
         self._slot = slot
         self._server = server
         if pause:
@@ -342,8 +342,8 @@ class Socket(Stream):
 
     def _abandon_handle(self) -> None:
         if self._handle is not None:
-            handle, self._handle = self._handle, None
-            self._address = 0
+            handle = self._handle
+            set_handle(self, None)
             _dispatch._objects[self._slot] = _dispatch.Ignored(self._loop)
             lib.pn_handle_close(handle)
 

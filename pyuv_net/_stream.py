@@ -45,10 +45,12 @@ _S = TypeVar("_S", bound="Stream")
 _UINTPTR = ffi.typeof("uintptr_t")
 
 
-def handle_address(handle: Any) -> int:
-    """What `_write_fast` holds while writes may go straight out: the handle's address,
-    which csrc/accel.c's write reads."""
-    return int(ffi.cast(_UINTPTR, handle))
+def set_handle(owner: Any, handle: Any) -> None:
+    """owner._handle = handle (or None), with its address in owner._address (0 for
+    None): what `_write_fast` holds while writes may go straight out, and how
+    csrc/accel.c and accel_lifecycle.c reach the handle. The two change here only."""
+    owner._handle = handle
+    owner._address = int(ffi.cast(_UINTPTR, handle)) if handle is not None else 0
 
 
 def _timer_ms(ms: float) -> int:
@@ -136,6 +138,8 @@ class Stream(EventEmitter):
         "__weakref__",
     )
     _hooked_events = frozenset(("data", "readable"))  # what _listeners_changed watches
+    _handle: Any  # (both set by set_handle)
+    _address: int
 
     def __init__(self, loop: Loop, allow_half_open: bool = False, high_water_mark: Optional[int] = None,
                  readable: bool = True, writable: bool = True) -> None:
@@ -151,8 +155,7 @@ class Stream(EventEmitter):
         self._allow_half_open = bool(allow_half_open)
         self._timeout_ms: Optional[float] = None  # as Node: None until set_timeout()
         self._handleless_timer: Optional[Timer] = None  # set_timeout() before there is a handle
-        self._handle: Any = None
-        self._address = 0  # the handle's, as an int (handle_address), while there is one
+        set_handle(self, None)
         self._slot = -1
         self._server: Any = None
         self._pipes: Tuple[Any, ...] = ()  # its _PipeFlows (a tuple: rarely more than one)
@@ -224,15 +227,13 @@ class Stream(EventEmitter):
 
     def _handle_freed(self) -> None:
         """Loop.close() freed the handle: from now on the stream acts as closed."""
-        self._handle = None
-        self._address = 0
+        set_handle(self, None)
         self._write_fast = False
         self._read_fast = None  # C's reference went with the handle
         self._reading = False
 
     def _attach(self, handle: Any, slot: int) -> None:
-        self._handle = handle
-        self._address = handle_address(handle)
+        set_handle(self, handle)
         self._slot = slot
         if _ACCEL and self._read_fast is not None:
             _set_listener(handle, id(self._read_fast))
@@ -877,8 +878,8 @@ class Stream(EventEmitter):
             self._loop.next_tick(self._error_buffer)
         had_error = error is not None
         if self._handle is not None:
-            handle, self._handle = self._handle, None
-            self._address = 0
+            handle = self._handle
+            set_handle(self, None)
             self._bytes_read = lib.pn_stream_bytes_read(handle)  # the handle's counters go with it
             self._bytes_written = lib.pn_stream_bytes_written(handle)
             _dispatch._objects[self._slot] = _Closing(self, had_error)
