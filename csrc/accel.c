@@ -520,10 +520,14 @@ int pn_accel_install_write(uintptr_t cls, uintptr_t impl) {
  * Anything else (the decorator form, a limit passed, 'newListener', a bad listener
  * or event, an emitter whose __init__ did not run) goes to the Python method. An
  * accepted socket's on() calls, and pipe()'s six listeners, come here. */
-enum { ADD_LISTENER, ONCE, PREPEND_LISTENER, PREPEND_ONCE_LISTENER, REMOVE_LISTENER, EMIT, EMITTER_METHODS };
+enum {
+    ADD_LISTENER, ONCE, PREPEND_LISTENER, PREPEND_ONCE_LISTENER, REMOVE_LISTENER, EMIT, ONCE_CALL, GET_MAX_LISTENERS,
+    EMITTER_METHODS
+};
 static PyObject *emitter_impls[EMITTER_METHODS];
-static PyObject *str_new_listener, *str_hooked_events, *str_listeners_changed, *str_get_max_listeners, *zero;
-static Py_ssize_t off_emitter_events;
+static PyObject *str_new_listener, *str_hooked_events, *str_listeners_changed, *str_get_max_listeners, *zero,
+    *str_default_max_listeners;
+static Py_ssize_t off_emitter_events, off_max_listeners;
 static PyTypeObject *once_wrapper_type;
 enum { ONCE_EMITTER, ONCE_EVENT, ONCE_LISTENER, ONCE_FIRED, ONCE_FIELDS };
 static Py_ssize_t off_once[ONCE_FIELDS];
@@ -547,6 +551,19 @@ static PyObject *listeners_changed(PyObject *self, PyObject *event) {
     Py_INCREF(self);
     return self;
 }
+
+/* EventEmitter.get_max_listeners in C: the limit set, else the class's default. Asked
+ * each time an event gets a second listener or more. */
+static PyObject *emitter_get_max_listeners(PyObject *self, PyObject *unused) {
+    PyObject *limit = *slot_at(self, off_max_listeners);
+    if (limit != NULL && limit != Py_None)
+        return Py_NewRef(limit);
+    return PyObject_GetAttr(self, str_default_max_listeners);
+}
+
+static PyMethodDef get_max_listeners_def = {
+    "get_max_listeners", emitter_get_max_listeners, METH_NOARGS,
+    "get_max_listeners($self, /)\n--\n\nThe current limit (``default_max_listeners`` unless set)."};
 
 /* 1 if `count` listeners pass the limit (0 < self.get_max_listeners() < count), as
  * _add's test for its warning; 0 if not; -1 with an exception. */
@@ -648,7 +665,7 @@ static PyMethodDef add_defs[] = {
  * and calls _listeners_changed if the event is hooked, as the Python method does;
  * anything else goes to the Python method. A once() listener firing, and a pipe's
  * clean-up, come here. */
-static PyObject *str_remove_listener;
+static PyObject *str_remove_listener, *str_remove_listener_method;
 static Py_ssize_t off_emitter_warned;
 
 /* As the Python method's test: item == listener, or item wraps it (once()). */
@@ -767,20 +784,60 @@ static PyMethodDef emit_def = {
     "Call every listener of ``event`` with ``args``; ``True`` if there\n"
     "was at least one."};
 
+/* _OnceWrapper.__call__ in C: a once() listener firing removes itself from its
+ * emitter, is marked fired, then calls the listener, each read from the wrapper when
+ * the Python method reads it. Keywords, a subclass or a wrapper whose fields are not
+ * set as once() sets them go to the Python method. */
+static PyObject *once_wrapper_call(PyObject *self, PyObject *const *args, Py_ssize_t nargs, PyObject *kwnames) {
+    PyObject *fired = *slot_at(self, off_once[ONCE_FIRED]), *emitter = *slot_at(self, off_once[ONCE_EMITTER]),
+             *event = *slot_at(self, off_once[ONCE_EVENT]);
+    if (kwnames != NULL || !Py_IS_TYPE(self, once_wrapper_type) || (fired != Py_True && fired != Py_False) ||
+        emitter == NULL || event == NULL)
+        return pn_accel_call_impl(emitter_impls[ONCE_CALL], self, args, nargs, kwnames);
+    if (fired == Py_True)
+        Py_RETURN_NONE;
+    PyObject *stack[3] = {emitter, event, self};
+    Py_INCREF(emitter); /* (held: removing may run code that changes the wrapper) */
+    Py_INCREF(event);
+    PyObject *r = PyObject_VectorcallMethod(str_remove_listener_method, stack, 3, NULL);
+    Py_DECREF(emitter);
+    Py_DECREF(event);
+    if (r == NULL)
+        return NULL;
+    Py_DECREF(r);
+    Py_XSETREF(*slot_at(self, off_once[ONCE_FIRED]), Py_NewRef(Py_True));
+    PyObject *listener = *slot_at(self, off_once[ONCE_LISTENER]);
+    if (listener == NULL) {
+        PyErr_SetString(PyExc_AttributeError, "listener");
+        return NULL;
+    }
+    Py_INCREF(listener);
+    r = PyObject_Vectorcall(listener, args, (size_t)nargs, NULL);
+    Py_DECREF(listener);
+    return r;
+}
+
+static PyMethodDef once_call_def = {
+    "__call__", (PyCFunction)(void (*)(void))once_wrapper_call, METH_FASTCALL | METH_KEYWORDS,
+    "Call self as a function."};
+
 int pn_accel_install_emitter(uintptr_t cls, uintptr_t impls, uintptr_t once_cls) {
     PyTypeObject *type = (PyTypeObject *)cls, *once_type = (PyTypeObject *)once_cls;
     PyObject *methods = (PyObject *)impls;
     off_emitter_events = pn_accel_slot_offset(type, "_events");
     off_emitter_warned = pn_accel_slot_offset(type, "_warned");
+    off_max_listeners = pn_accel_slot_offset(type, "_max_listeners");
     const char *const once_names[ONCE_FIELDS] = {"emitter", "event", "listener", "fired"};
     int bad = !PyTuple_CheckExact(methods) || PyTuple_GET_SIZE(methods) != EMITTER_METHODS ||
-              off_emitter_events < 0 || off_emitter_warned < 0;
+              off_emitter_events < 0 || off_emitter_warned < 0 || off_max_listeners < 0;
     for (int i = 0; i < ONCE_FIELDS && !bad; i++)
         bad = (off_once[i] = pn_accel_slot_offset(once_type, once_names[i])) < 0;
     if (bad || pn_accel_intern(&str_new_listener, "newListener") ||
-        pn_accel_intern(&str_remove_listener, "removeListener") || pn_accel_intern(&str_hooked_events, "_hooked_events") ||
+        pn_accel_intern(&str_remove_listener, "removeListener") ||
+        pn_accel_intern(&str_remove_listener_method, "remove_listener") || pn_accel_intern(&str_hooked_events, "_hooked_events") ||
         pn_accel_intern(&str_listeners_changed, "_listeners_changed") ||
         pn_accel_intern(&str_get_max_listeners, "get_max_listeners") ||
+        pn_accel_intern(&str_default_max_listeners, "default_max_listeners") ||
         (zero == NULL && (zero = PyLong_FromLong(0)) == NULL)) {
         PyErr_Clear();
         return UV_EINVAL;
@@ -794,12 +851,15 @@ int pn_accel_install_emitter(uintptr_t cls, uintptr_t impls, uintptr_t once_cls)
     const char *const prepend_onces[] = {"prepend_once_listener", "prependOnceListener"};
     const char *const removes[] = {"remove_listener", "off", "removeListener"};
     const char *const emits[] = {"emit"};
+    const char *const get_max[] = {"get_max_listeners", "getMaxListeners"};
     int r = pn_accel_install_named(type, &add_defs[ADD_LISTENER], adds, 3);
     r = r != 0 ? r : pn_accel_install_named(type, &add_defs[ONCE], onces, 1);
     r = r != 0 ? r : pn_accel_install_named(type, &add_defs[PREPEND_LISTENER], prepends, 2);
     r = r != 0 ? r : pn_accel_install_named(type, &add_defs[PREPEND_ONCE_LISTENER], prepend_onces, 2);
     r = r != 0 ? r : pn_accel_install_named(type, &remove_listener_def, removes, 3);
-    return r != 0 ? r : pn_accel_install_named(type, &emit_def, emits, 1);
+    r = r != 0 ? r : pn_accel_install_named(type, &emit_def, emits, 1);
+    r = r != 0 ? r : pn_accel_install_named(type, &get_max_listeners_def, get_max, 2);
+    return r != 0 ? r : pn_accel_install_method(once_type, &once_call_def);
 }
 
 /* Socket._fresh_copy (pyuv_net/_socket.py) in C: a new object of the same class with

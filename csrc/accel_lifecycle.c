@@ -36,7 +36,7 @@ enum field {
     F_INFLIGHT, F_PENDING, F_ENDING, F_FINAL_CALLED, F_PREFINISHED, F_FINISHED, F_END_CBS,
     F_DESTROYED, F_ERRORED, F_CLOSE_EMITTED, F_RESET_ON_DESTROY, F_CONNECTING, F_HANDLELESS_TIMER,
     F_BYTES_READ, F_BYTES_WRITTEN, F_ATTEMPTS, F_SOCKNAME, F_NDATA, F_PIPES, F_FLOWING, F_PAUSED,
-    F_RESUME_SCHEDULED, F_RBUF, F_KIND, F_NO_DELAY, F_COUNT
+    F_RESUME_SCHEDULED, F_RBUF, F_KIND, F_NO_DELAY, F_NEED_DRAIN, F_WHWM, F_COUNT
 };
 static const char *const field_names[F_COUNT] = {
     "_tid", "_loop", "_events", "_handle", "_address", "_slot", "_server", "_read_fast", "_write_fast",
@@ -45,7 +45,7 @@ static const char *const field_names[F_COUNT] = {
     "_inflight", "_pending", "_ending", "_final_called", "_prefinished", "_finished", "_end_cbs",
     "_destroyed", "_errored", "_close_emitted", "_reset_on_destroy", "_connecting", "_handleless_timer",
     "_bytes_read", "_bytes_written", "_attempts", "_sockname", "_ndata", "_pipes", "_flowing", "_paused",
-    "_resume_scheduled", "_rbuf", "_kind", "_no_delay"};
+    "_resume_scheduled", "_rbuf", "_kind", "_no_delay", "_need_drain", "_whwm"};
 static Py_ssize_t off[F_COUNT];
 
 /* _Closing (pyuv_net/_stream.py), which destroy() puts in the handle's slot: made here
@@ -66,27 +66,61 @@ static PyTypeObject *server_type; /* Server: its own methods are C's or looked u
 static PyObject *ignored_type;    /* _dispatch.Ignored */
 static PyObject *cast, *handle_ctype; /* ffi.cast and pn_handle_t *: a cffi pointer from an address */
 
+/* PipeFlow (pyuv_net/_pipe_flow.py): one source -> destination pipe. */
+enum flow_field { P_SOURCE, P_DESTINATION, P_END, P_AWAITING_DRAIN, P_DRAINING, P_CLEANED, P_LINKED, P_COUNT };
+static const char *const flow_names[P_COUNT] = {
+    "source", "destination", "_end", "_awaiting_drain", "_draining", "_cleaned", "_linked"};
+static Py_ssize_t flow_off[P_COUNT];
+static PyTypeObject *flow_type;
+
 static PyTypeObject *plain_type;  /* Socket */
 static PyObject *inlined;         /* [(class, name, function)]: the Python code the steps stand for */
-static unsigned int plain_tag, changed_tag; /* plain_type's version tag when checked, and found changed */
+/* The version tags of plain_type and flow_type when their methods were found pyuv_net's,
+ * and when found changed. */
+static unsigned int plain_tag, flow_tag, changed_tag, changed_flow_tag;
 static PyTypeObject *deque_type;
 /* The steps, as C methods, in the order of the Python methods given to install. */
 enum {
     M_ON_CONNECTION, M_LISTENERS_CHANGED, M_RESUME_NOW, M_ON_READ_ERROR, M_EMIT_END, M_END_AFTER_FIN,
-    M_ON_SHUTDOWN, M_FINISH, M_EMIT_CLOSE, M_CLOSING_ON_CLOSED, M_DESTROY, M_COUNT
+    M_ON_SHUTDOWN, M_FINISH, M_EMIT_CLOSE, M_CLOSING_ON_CLOSED, M_DESTROY, M_END, M_PIPE, M_FLOW_SOURCE_END,
+    M_FLOW_DEST_FINISH, M_FLOW_ON_UNPIPE, M_COUNT
 };
 
 static PyObject *impls[M_COUNT]; /* the Python methods, in the order of `methods` below */
 
 static PyObject *one, *zero, *minus_one, *no_args;
+/* Names: of methods, attributes, options and (s_ev_*) events. */
 static PyObject *s_tick, *s_embedder, *s_work_queued, *s_destroy, *s_final_done, *s_emit_close_if_drained,
-    *s_connection_closed,
-    *s_fresh_copy, *s_emit_close, *s_no_delay, *s_pause_on_connect, *s_keep_alive, *s_ev_connection,
-    *s_emit_end, *s_end_after_fin, *s_finish, *s_resume_now, *s_emit, *s_ev_data, *s_ev_resume, *s_ev_end,
-    *s_ev_prefinish, *s_ev_finish, *s_ev_close;
+    *s_connection_closed, *s_fresh_copy, *s_emit_close, *s_no_delay, *s_pause_on_connect, *s_keep_alive,
+    *s_emit_end, *s_end_after_fin, *s_finish, *s_resume_now, *s_emit, *s_end, *s_on, *s_once,
+    *s_prepend_listener, *s_remove_listener, *s_pause, *s_resume, *s_writable_need_drain, *s_flow_pause,
+    *s_link_in_c, *s_stop, *s_unlink, *s_cleanup, *s_on_drain, *s_on_source_end, *s_on_unpipe, *s_on_data,
+    *s_on_dest_error, *s_on_dest_close, *s_on_dest_finish, *s_ev_connection, *s_ev_data, *s_ev_resume,
+    *s_ev_end, *s_ev_prefinish, *s_ev_finish, *s_ev_close, *s_ev_pipe, *s_ev_unpipe, *s_ev_error, *s_ev_pause,
+    *s_ev_drain;
+static const struct {
+    PyObject **name;
+    const char *text;
+} names[] = {
+    {&s_tick, "_tick"}, {&s_embedder, "_embedder"}, {&s_work_queued, "work_queued"}, {&s_destroy, "destroy"},
+    {&s_final_done, "_final_done"}, {&s_emit_close_if_drained, "_emit_close_if_drained"},
+    {&s_connection_closed, "_connection_closed"}, {&s_fresh_copy, "_fresh_copy"}, {&s_emit_close, "_emit_close"},
+    {&s_no_delay, "no_delay"}, {&s_pause_on_connect, "pause_on_connect"}, {&s_keep_alive, "keep_alive"},
+    {&s_emit_end, "_emit_end"}, {&s_end_after_fin, "_end_after_fin"}, {&s_finish, "_finish"},
+    {&s_resume_now, "_resume_now"}, {&s_emit, "emit"}, {&s_end, "end"}, {&s_on, "on"}, {&s_once, "once"},
+    {&s_prepend_listener, "prepend_listener"}, {&s_remove_listener, "remove_listener"}, {&s_pause, "pause"},
+    {&s_resume, "resume"}, {&s_writable_need_drain, "writable_need_drain"}, {&s_flow_pause, "_pause"},
+    {&s_link_in_c, "_link_in_c"}, {&s_stop, "stop"}, {&s_unlink, "_unlink"}, {&s_cleanup, "_cleanup"},
+    {&s_on_drain, "_on_drain"}, {&s_on_source_end, "_on_source_end"}, {&s_on_unpipe, "_on_unpipe"},
+    {&s_on_data, "_on_data"}, {&s_on_dest_error, "_on_dest_error"}, {&s_on_dest_close, "_on_dest_close"},
+    {&s_on_dest_finish, "_on_dest_finish"}, {&s_ev_connection, "connection"}, {&s_ev_data, "data"},
+    {&s_ev_resume, "resume"}, {&s_ev_end, "end"}, {&s_ev_prefinish, "prefinish"}, {&s_ev_finish, "finish"},
+    {&s_ev_close, "close"}, {&s_ev_pipe, "pipe"}, {&s_ev_unpipe, "unpipe"}, {&s_ev_error, "error"},
+    {&s_ev_pause, "pause"}, {&s_ev_drain, "drain"}};
 
 #define GET(self, f) (*slot_at((self), off[f]))
 #define SERVER(self, f) (*slot_at((self), server_off[f]))
+#define FLOW(self, f) (*slot_at((self), flow_off[f]))
 
 /* self.<f> = value (a new reference is taken). */
 static void set(PyObject *self, enum field f, PyObject *value) {
@@ -96,6 +130,12 @@ static void set(PyObject *self, enum field f, PyObject *value) {
 
 /* self.<f> = value, taking the caller's reference. */
 static void set_taken(PyObject *self, enum field f, PyObject *value) { Py_XSETREF(*slot_at(self, off[f]), value); }
+
+/* flow.<f> = value (a new reference is taken). */
+static void set_flow(PyObject *flow, enum flow_field f, PyObject *value) {
+    Py_INCREF(value);
+    Py_XSETREF(*slot_at(flow, flow_off[f]), value);
+}
 
 static int is_bool(PyObject *v) { return v == Py_True || v == Py_False; }
 
@@ -122,8 +162,8 @@ static unsigned int version_tag(PyTypeObject *type) {
     return type->tp_version_tag;
 }
 
-/* Whether this class's methods are still the ones the steps stand for: checked again
- * whenever the class (or a base) changes. */
+/* Whether Socket's and PipeFlow's methods are still the ones the steps stand for:
+ * checked again whenever either class (or a base) changes. */
 static int methods_unchanged(void) {
     int same = 1;
     for (Py_ssize_t i = 0; same && i < PyList_GET_SIZE(inlined); i++) {
@@ -133,24 +173,25 @@ static int methods_unchanged(void) {
         Py_XDECREF(now);
     }
     PyErr_Clear();
-    PyObject *lookup = PyObject_GetAttr((PyObject *)plain_type, s_destroy); /* (gives it a tag) */
+    PyObject *lookup = PyObject_GetAttr((PyObject *)plain_type, s_destroy); /* (gives each a tag) */
+    Py_XDECREF(lookup);
+    lookup = PyObject_GetAttr((PyObject *)flow_type, s_stop);
     Py_XDECREF(lookup);
     PyErr_Clear();
-    if (same)
-        plain_tag = version_tag(plain_type);
-    else
-        changed_tag = version_tag(plain_type);
+    *(same ? &plain_tag : &changed_tag) = version_tag(plain_type);
+    *(same ? &flow_tag : &changed_flow_tag) = version_tag(flow_type);
     return same;
 }
 
-/* 1 when self is a plain Socket: its class itself, with the methods of pyuv_net. */
+/* 1 when self is a plain Socket: its class itself, with the methods of pyuv_net (and
+ * PipeFlow's too, which pipe() stands for). */
 static int plain(PyObject *self) {
     if (Py_TYPE(self) != plain_type)
         return 0;
-    unsigned int tag = version_tag(plain_type);
-    if (tag != 0 && tag == plain_tag)
+    unsigned int tag = version_tag(plain_type), ftag = version_tag(flow_type);
+    if (tag != 0 && ftag != 0 && tag == plain_tag && ftag == flow_tag)
         return 1;
-    if (tag != 0 && tag == changed_tag)
+    if (tag != 0 && ftag != 0 && tag == changed_tag && ftag == changed_flow_tag)
         return 0;
     return methods_unchanged();
 }
@@ -353,17 +394,55 @@ static PyObject *single_data_listener(PyObject *self) {
     return listeners != NULL && PyList_CheckExact(listeners) && PyList_GET_SIZE(listeners) == 1 ? listeners : NULL;
 }
 
+/* 1 when `pipes` (a stream's _pipes) is a tuple of PipeFlows none of which is linked
+ * in C (so that _unlink_pipes() does nothing), 0 if not. */
+static int pipes_unlinked(PyObject *pipes) {
+    if (pipes == NULL || !PyTuple_CheckExact(pipes))
+        return 0;
+    for (Py_ssize_t i = 0; i < PyTuple_GET_SIZE(pipes); i++) {
+        PyObject *flow = PyTuple_GET_ITEM(pipes, i);
+        if (Py_TYPE(flow) != flow_type || FLOW(flow, P_LINKED) != Py_False)
+            return 0;
+    }
+    return 1;
+}
+
+/* self._set_read_fast(None): C reads to no listener. 0, or -1 with an exception. */
+static int no_read_fast(PyObject *self) {
+    PyObject *fast = GET(self, F_READ_FAST), *address = GET(self, F_ADDRESS);
+    if (fast == Py_None)
+        return 0;
+    if (fast == NULL || int_zero(address) < 0) {
+        PyErr_SetString(PyExc_AttributeError, fast == NULL ? "_read_fast" : "_address");
+        return -1;
+    }
+    pn_handle_t *h = int_zero(address) ? NULL : PyLong_AsVoidPtr(address);
+    if (h == NULL && PyErr_Occurred())
+        return -1;
+    set(self, F_READ_FAST, Py_None);
+    if (h != NULL)
+        pn_handle_set_listener(h, 0);
+    return 0;
+}
+
 /* Stream._listeners_changed("data") for a first 'data' listener, which starts the
- * flow: resume(), which ticks _resume_now. */
+ * flow (resume(), which ticks _resume_now), and for the last one's removal (C then
+ * reads to no listener). */
 static PyObject *listeners_changed(PyObject *self, PyObject *const *args, Py_ssize_t nargs, PyObject *kwnames) {
     if (nargs != 1 || kwnames != NULL || !PyUnicode_CheckExact(args[0]) || !plain(self) ||
         PyUnicode_Compare(args[0], s_ev_data) != 0)
         FALLBACK(M_LISTENERS_CHANGED);
+    PyObject *ndata = GET(self, F_NDATA);
+    if (has_listeners(self, s_ev_data) == 0 && int_zero(ndata) == 0 && PyLong_AsLong(ndata) > 0 &&
+        GET(self, F_READ_FAST) != NULL && int_zero(GET(self, F_ADDRESS)) >= 0) {
+        set(self, F_NDATA, zero);
+        return no_read_fast(self) < 0 ? NULL : Py_NewRef(Py_None);
+    }
+    PyErr_Clear(); /* (an _ndata too big for a long) */
     PyObject *listeners = single_data_listener(self), *pipes = GET(self, F_PIPES),
              *readable_listening = GET(self, F_READABLE_LISTENING), *scheduled = GET(self, F_RESUME_SCHEDULED);
-    if (listeners == NULL || int_zero(GET(self, F_NDATA)) != 1 || pipes == NULL || !PyTuple_CheckExact(pipes) ||
-        PyTuple_GET_SIZE(pipes) != 0 || GET(self, F_FLOWING) != Py_None || !is_bool(readable_listening) ||
-        !is_bool(scheduled) || !own_thread(self))
+    if (listeners == NULL || int_zero(ndata) != 1 || !pipes_unlinked(pipes) || GET(self, F_FLOWING) != Py_None ||
+        !is_bool(readable_listening) || !is_bool(scheduled) || !own_thread(self))
         FALLBACK(M_LISTENERS_CHANGED);
     set(self, F_NDATA, one);
     set(self, F_FLOWING, readable_listening == Py_False ? Py_True : Py_False);
@@ -488,34 +567,57 @@ static PyObject *emit_end(PyObject *self, PyObject *const *args, Py_ssize_t narg
     return destroy_if_done(self, F_FINISHED, F_WRITABLE_ON);
 }
 
-/* Stream._end_after_fin(): _end(), _maybe_finish(True) and _final(), which shuts down. */
-static PyObject *end_after_fin(PyObject *self, PyObject *const *args, Py_ssize_t nargs, PyObject *kwnames) {
-    if (nargs != 0 || kwnames != NULL || !plain(self))
-        FALLBACK(M_END_AFTER_FIN);
-    int writable = writable_now(self);
-    if (writable <= 0)
-        return writable < 0 ? NULL : Py_NewRef(Py_None);
+/* Stream._end() for a stream that is writable (not ending, not destroyed, no error),
+ * with _maybe_finish(True) and _final(), which shuts down: 1, 0 when C cannot (nothing
+ * was changed), or -1 with an exception. */
+static int end_writable(PyObject *self) {
     PyObject *address = GET(self, F_ADDRESS);
     int rest = need_finish_but_ending(self);
     if (int_zero(GET(self, F_CORKED)) != 1 || GET(self, F_FINAL_CALLED) != Py_False ||
-        GET(self, F_CONNECTING) != Py_False || int_zero(address) != 0 || rest < 0)
-        FALLBACK(M_END_AFTER_FIN);
+        GET(self, F_CONNECTING) != Py_False || GET(self, F_WRITABLE_ON) != Py_True || int_zero(address) != 0 ||
+        rest < 0)
+        return 0;
     pn_handle_t *h = PyLong_AsVoidPtr(address);
     if (h == NULL)
-        return NULL;
+        return -1;
     set(self, F_ENDING, Py_True);
     set(self, F_WRITE_FAST, Py_False);
     if (!rest)
-        Py_RETURN_NONE;
+        return 1;
     set(self, F_FINAL_CALLED, Py_True);
     int err = pn_shutdown(h);
     if (err) {
         PyObject *status = PyLong_FromLong(err == UV_ENOTCONN ? 0 : err);
-        PyObject *r = status != NULL ? call_for_effect(self, s_final_done, status) : NULL;
+        int r = status != NULL ? call(self, s_final_done, status) : -1;
         Py_XDECREF(status);
-        return r;
+        return r < 0 ? -1 : 1;
     }
-    return wake_embedder(self) < 0 ? NULL : Py_NewRef(Py_None);
+    return wake_embedder(self) < 0 ? -1 : 1;
+}
+
+/* Stream._end_after_fin(): _end() if the stream is still writable. */
+static PyObject *end_after_fin(PyObject *self, PyObject *const *args, Py_ssize_t nargs, PyObject *kwnames) {
+    if (nargs != 0 || kwnames != NULL || !plain(self))
+        FALLBACK(M_END_AFTER_FIN);
+    int writable = writable_now(self);
+    int ended = writable > 0 ? end_writable(self) : writable;
+    if (ended == 0 && writable > 0)
+        FALLBACK(M_END_AFTER_FIN);
+    return ended < 0 ? NULL : Py_NewRef(Py_None);
+}
+
+/* Stream.end() without arguments: _check_thread(), then _end(), which changes nothing
+ * (its error goes to no callback) on a stream already ending or with an error. */
+static PyObject *stream_end(PyObject *self, PyObject *const *args, Py_ssize_t nargs, PyObject *kwnames) {
+    if (nargs != 0 || kwnames != NULL || !plain(self) || !own_thread(self) || int_zero(GET(self, F_CORKED)) != 1)
+        FALLBACK(M_END);
+    PyObject *ending = GET(self, F_ENDING), *errored = GET(self, F_ERRORED), *destroyed = GET(self, F_DESTROYED);
+    if (!is_bool(ending) || errored == NULL || destroyed != Py_False)
+        FALLBACK(M_END);
+    int ended = ending == Py_True || errored != Py_None ? 1 : end_writable(self);
+    if (ended == 0)
+        FALLBACK(M_END);
+    return ended < 0 ? NULL : Py_NewRef(self);
 }
 
 /* Stream._on_shutdown(status). */
@@ -680,6 +782,284 @@ static PyObject *socket_destroy(PyObject *self, PyObject *const *args, Py_ssize_
     return failed ? NULL : Py_NewRef(self);
 }
 
+/* ---- pipe() between two plain sockets (pyuv_net/_pipe_flow.py) ----------------------
+ *
+ *   pipe(dest)         Stream.pipe         a PipeFlow; its start(): listeners, 'pipe',
+ *                                          _link_in_c() (the bytes then go in C)
+ *   the source's 'end' _on_source_end      dest.end()
+ *   dest's 'finish'    _on_dest_finish     stop(): unlinked, the source paused; 'unpipe'
+ *   'unpipe'           _on_unpipe          _cleanup(): the listeners removed
+ */
+
+/* emitter.<method>(event, flow.<name>), for its effect: 0, or -1 with an exception. */
+static int with_listener(PyObject *emitter, PyObject *method, PyObject *event, PyObject *flow, PyObject *name) {
+    PyObject *listener = PyObject_GetAttr(flow, name);
+    if (listener == NULL)
+        return -1;
+    PyObject *stack[3] = {emitter, event, listener};
+    Py_INCREF(emitter);
+    PyObject *r = PyObject_VectorcallMethod(method, stack, 3, NULL);
+    Py_DECREF(emitter);
+    Py_DECREF(listener);
+    Py_XDECREF(r);
+    return r != NULL ? 0 : -1;
+}
+
+/* A new PipeFlow(source, destination, end), as its __init__ makes it. */
+static PyObject *new_flow(PyObject *source, PyObject *destination, PyObject *end) {
+    PyObject *flow = flow_type->tp_alloc(flow_type, 0);
+    if (flow == NULL)
+        return NULL;
+    PyObject *values[P_COUNT] = {source, destination, end, Py_False, Py_False, Py_False, Py_False};
+    for (int i = 0; i < P_COUNT; i++)
+        *slot_at(flow, flow_off[i]) = Py_NewRef(values[i]);
+    return flow;
+}
+
+/* flow._link_in_c(): linked in C when both ends are plain sockets and nothing else
+ * watches the data (what the Python method checks); the Python method when C cannot
+ * tell. 0, or -1 with an exception. */
+static int link_in_c(PyObject *flow) {
+    PyObject *src = FLOW(flow, P_SOURCE), *dest = FLOW(flow, P_DESTINATION);
+    if (src == NULL || dest == NULL || !plain(src) || !plain(dest))
+        return call(flow, s_link_in_c, NULL);
+    PyObject *events = GET(src, F_EVENTS), *hwm = GET(dest, F_WHWM);
+    PyObject *data = events != NULL && PyDict_CheckExact(events) ? PyDict_GetItemWithError(events, s_ev_data) : NULL;
+    size_t mark = hwm != NULL && PyLong_CheckExact(hwm) ? PyLong_AsSize_t(hwm) : (size_t)-1;
+    int src_free = int_zero(GET(src, F_ADDRESS)), dest_free = int_zero(GET(dest, F_ADDRESS)),
+        unread = int_zero(GET(src, F_RLEN)), uncorked = int_zero(GET(dest, F_CORKED)),
+        unbuffered = empty(GET(dest, F_WBUF));
+    PyObject *flowing = GET(src, F_FLOWING), *ending = GET(dest, F_ENDING);
+    PyObject *src_connecting = GET(src, F_CONNECTING), *dest_connecting = GET(dest, F_CONNECTING);
+    if (PyErr_Occurred() || mark == (size_t)-1 || (data != NULL && !PyList_CheckExact(data)) || src_free < 0 ||
+        dest_free < 0 || unread < 0 || uncorked < 0 || unbuffered < 0 || (flowing != Py_None && !is_bool(flowing)) ||
+        !is_bool(ending) ||
+        !is_bool(src_connecting) || !is_bool(dest_connecting) || GET(dest, F_PIPES) == NULL ||
+        GET(src, F_DECODER) == NULL) {
+        PyErr_Clear();
+        return call(flow, s_link_in_c, NULL);
+    }
+    if (GET(dest, F_PIPES) == Py_None || src_free || dest_free || src_connecting == Py_True ||
+        dest_connecting == Py_True || GET(src, F_DECODER) != Py_None || !unread || data == NULL ||
+        PyList_GET_SIZE(data) != 1 || !uncorked || ending == Py_True || !unbuffered || flowing != Py_True)
+        return 0;
+    pn_handle_t *from = PyLong_AsVoidPtr(GET(src, F_ADDRESS)), *to = PyLong_AsVoidPtr(GET(dest, F_ADDRESS));
+    if (from == NULL || to == NULL)
+        return -1;
+    PyObject *linked = pn_pipe_start(from, to, mark) == 0 ? Py_True : Py_False;
+    Py_XSETREF(FLOW(flow, P_LINKED), Py_NewRef(linked));
+    return 0;
+}
+
+/* Stream.pipe(destination, end=True) from one plain socket to another: _check_thread(),
+ * then a PipeFlow and its start(), each listener added and 'pipe' emitted as the Python
+ * methods do, and the flow linked in C. */
+static PyObject *stream_pipe(PyObject *self, PyObject *const *args, Py_ssize_t nargs, PyObject *kwnames) {
+    PyObject *end = nargs == 2 ? args[1] : Py_True;
+    if (kwnames != NULL || nargs < 1 || nargs > 2 || !is_bool(end) || !plain(self) || !plain(args[0]) ||
+        !own_thread(self) || GET(self, F_END_EMITTED) != Py_False || GET(self, F_PIPES) == NULL ||
+        !PyTuple_CheckExact(GET(self, F_PIPES)))
+        FALLBACK(M_PIPE);
+    PyObject *dest = args[0], *pipes = GET(self, F_PIPES);
+    PyObject *flow = new_flow(self, dest, end);
+    Py_ssize_t n = PyTuple_GET_SIZE(pipes);
+    PyObject *more = flow != NULL ? PyTuple_New(n + 1) : NULL;
+    if (more == NULL) {
+        Py_XDECREF(flow);
+        return NULL;
+    }
+    for (Py_ssize_t i = 0; i < n; i++)
+        PyTuple_SET_ITEM(more, i, Py_NewRef(PyTuple_GET_ITEM(pipes, i)));
+    PyTuple_SET_ITEM(more, n, Py_NewRef(flow));
+    set_taken(self, F_PIPES, more);
+    Py_INCREF(dest); /* (held, as the flow: the listeners may run any code) */
+    int r = with_listener(self, s_once, s_ev_end, flow, s_on_source_end);
+    r = r < 0 ? r : with_listener(dest, s_on, s_ev_unpipe, flow, s_on_unpipe);
+    r = r < 0 ? r : with_listener(self, s_on, s_ev_data, flow, s_on_data);
+    r = r < 0 ? r : with_listener(dest, s_prepend_listener, s_ev_error, flow, s_on_dest_error);
+    r = r < 0 ? r : with_listener(dest, s_once, s_ev_close, flow, s_on_dest_close);
+    r = r < 0 ? r : with_listener(dest, s_once, s_ev_finish, flow, s_on_dest_finish);
+    r = r < 0 ? r : emit_if(dest, 1, s_ev_pipe, self);
+    int need_drain = r < 0 ? -1 : plain(dest) ? truthy(dest, F_NEED_DRAIN) : -2;
+    if (need_drain == -2) { /* (no longer a Socket: as Python asks it) */
+        PyObject *v = PyObject_GetAttr(dest, s_writable_need_drain);
+        if (v == NULL && PyErr_ExceptionMatches(PyExc_AttributeError))
+            PyErr_Clear();
+        need_drain = v == NULL ? (PyErr_Occurred() ? -1 : 0) : PyObject_IsTrue(v);
+        Py_XDECREF(v);
+    }
+    int flowing = need_drain == 0 ? truthy(self, F_FLOWING) : 1;
+    if (need_drain < 0 || flowing < 0)
+        r = -1;
+    else if (need_drain)
+        r = call(flow, s_flow_pause, NULL);
+    else if (!flowing)
+        r = call(self, s_resume, NULL);
+    r = r < 0 ? r : link_in_c(flow);
+    Py_DECREF(flow);
+    if (r < 0) {
+        Py_DECREF(dest);
+        return NULL;
+    }
+    return dest;
+}
+
+/* PipeFlow._on_source_end(*args): dest.end() (end=True). */
+static PyObject *flow_on_source_end(PyObject *self, PyObject *const *args, Py_ssize_t nargs, PyObject *kwnames) {
+    PyObject *dest = FLOW(self, P_DESTINATION);
+    if (kwnames != NULL || Py_TYPE(self) != flow_type || FLOW(self, P_END) != Py_True || dest == NULL)
+        FALLBACK(M_FLOW_SOURCE_END);
+    return call_for_effect(dest, s_end, NULL);
+}
+
+/* flow._unlink(): the bytes no longer go in C. 0, or -1 with an exception. */
+static int unlink_flow(PyObject *flow) {
+    PyObject *linked = FLOW(flow, P_LINKED), *src = FLOW(flow, P_SOURCE);
+    if (linked == Py_False)
+        return 0;
+    if (linked != Py_True || src == NULL || !plain(src) || int_zero(GET(src, F_ADDRESS)) < 0)
+        return call(flow, s_unlink, NULL);
+    set_flow(flow, P_LINKED, Py_False);
+    if (int_zero(GET(src, F_ADDRESS)) == 0) { /* (the source has its handle) */
+        pn_handle_t *h = PyLong_AsVoidPtr(GET(src, F_ADDRESS));
+        if (h == NULL)
+            return -1;
+        pn_pipe_stop(h);
+    }
+    return 0;
+}
+
+/* src.pause() for a plain socket of this thread without pipes: not flowing, C reads to
+ * no listener, 'pause' if listened to; the Python method if C cannot tell. 0, or -1
+ * with an exception. */
+static int pause_stream(PyObject *self) {
+    PyObject *pipes = plain(self) && own_thread(self) ? GET(self, F_PIPES) : NULL;
+    int listening = pipes != NULL && PyTuple_CheckExact(pipes) && PyTuple_GET_SIZE(pipes) == 0
+                        ? has_listeners(self, s_ev_pause)
+                        : -1;
+    if (listening < 0 || GET(self, F_READ_FAST) == NULL || int_zero(GET(self, F_ADDRESS)) < 0)
+        return call(self, s_pause, NULL);
+    if (GET(self, F_FLOWING) != Py_False) {
+        set(self, F_FLOWING, Py_False);
+        if (no_read_fast(self) < 0 || emit_if(self, listening, s_ev_pause, NULL) < 0)
+            return -1;
+    }
+    set(self, F_PAUSED, Py_True);
+    return 0;
+}
+
+/* flow.stop(), Node's src.unpipe(dest), from a plain source: unlinked, out of the
+ * source's _pipes, the source paused if no pipe is left; 'unpipe' on the destination.
+ * The Python method if C cannot tell. None, or NULL with an exception. */
+static PyObject *flow_stop(PyObject *flow) {
+    PyObject *src = FLOW(flow, P_SOURCE);
+    PyObject *pipes = src != NULL && plain(src) ? GET(src, F_PIPES) : NULL;
+    if (pipes == NULL || !PyTuple_CheckExact(pipes))
+        return call_for_effect(flow, s_stop, NULL);
+    int found = 0;
+    for (Py_ssize_t i = 0; i < PyTuple_GET_SIZE(pipes); i++) {
+        PyObject *item = PyTuple_GET_ITEM(pipes, i);
+        if (Py_TYPE(item) != flow_type) /* (a PipeFlow is equal to itself only) */
+            return call_for_effect(flow, s_stop, NULL);
+        found = found || item == flow;
+    }
+    if (!found)
+        Py_RETURN_NONE;
+    Py_INCREF(src);
+    PyObject *rest = unlink_flow(flow) == 0 ? PyList_New(0) : NULL;
+    PyObject *iter = rest != NULL ? PyObject_GetIter(GET(src, F_PIPES)) : NULL;
+    PyObject *item;
+    int r = iter != NULL ? 0 : -1;
+    while (r == 0 && (item = PyIter_Next(iter)) != NULL) {
+        r = item != flow ? PyList_Append(rest, item) : 0;
+        Py_DECREF(item);
+    }
+    PyObject *kept = r == 0 && !PyErr_Occurred() ? PyList_AsTuple(rest) : NULL;
+    Py_XDECREF(iter);
+    Py_XDECREF(rest);
+    if (kept != NULL) {
+        set_taken(src, F_PIPES, kept);
+        r = PyTuple_GET_SIZE(kept) == 0 ? pause_stream(src) : 0;
+        PyObject *dest = FLOW(flow, P_DESTINATION);
+        if (r == 0 && dest == NULL)
+            PyErr_SetString(PyExc_AttributeError, "destination");
+        Py_XINCREF(dest);
+        r = r < 0 || dest == NULL ? -1 : emit_if(dest, 1, s_ev_unpipe, src);
+        Py_XDECREF(dest);
+    }
+    Py_DECREF(src);
+    return kept != NULL && r == 0 ? Py_NewRef(Py_None) : NULL;
+}
+
+/* PipeFlow._on_dest_finish(*args): the 'close' listener removed, then stop(). */
+static PyObject *flow_on_dest_finish(PyObject *self, PyObject *const *args, Py_ssize_t nargs, PyObject *kwnames) {
+    PyObject *dest = FLOW(self, P_DESTINATION);
+    if (kwnames != NULL || Py_TYPE(self) != flow_type || dest == NULL)
+        FALLBACK(M_FLOW_DEST_FINISH);
+    if (with_listener(dest, s_remove_listener, s_ev_close, self, s_on_dest_close) < 0)
+        return NULL;
+    return flow_stop(self);
+}
+
+/* bool(flow.<f>): 1, 0, or -1 with an exception. */
+static int flow_truthy(PyObject *flow, enum flow_field f) {
+    PyObject *v = FLOW(flow, f);
+    if (v == NULL) {
+        PyErr_SetString(PyExc_AttributeError, flow_names[f]);
+        return -1;
+    }
+    Py_INCREF(v);
+    int r = PyObject_IsTrue(v);
+    Py_DECREF(v);
+    return r;
+}
+
+/* The end of PipeFlow._cleanup(): `if self._draining and self._awaiting_drain and
+ * getattr(dest, "writable_need_drain", True): self._on_drain()`. 0, or -1. */
+static int drain_after_cleanup(PyObject *flow, PyObject *dest) {
+    int draining = flow_truthy(flow, P_DRAINING);
+    int awaiting = draining > 0 ? flow_truthy(flow, P_AWAITING_DRAIN) : draining;
+    if (awaiting <= 0)
+        return awaiting;
+    PyObject *v = PyObject_GetAttr(dest, s_writable_need_drain);
+    if (v == NULL && PyErr_ExceptionMatches(PyExc_AttributeError)) {
+        PyErr_Clear();
+        v = Py_NewRef(Py_True);
+    }
+    int need = v != NULL ? PyObject_IsTrue(v) : -1;
+    Py_XDECREF(v);
+    return need <= 0 ? need : call(flow, s_on_drain, NULL);
+}
+
+/* PipeFlow._on_unpipe(source, *info) with _cleanup(): for its own source, once, every
+ * listener the flow added is removed, in the Python method's order. */
+static PyObject *flow_on_unpipe(PyObject *self, PyObject *const *args, Py_ssize_t nargs, PyObject *kwnames) {
+    PyObject *cleaned = FLOW(self, P_CLEANED), *src = FLOW(self, P_SOURCE), *dest = FLOW(self, P_DESTINATION);
+    if (kwnames != NULL || nargs < 1 || Py_TYPE(self) != flow_type || !is_bool(cleaned) || src == NULL ||
+        dest == NULL)
+        FALLBACK(M_FLOW_ON_UNPIPE);
+    if (args[0] != src || cleaned == Py_True)
+        Py_RETURN_NONE;
+    Py_INCREF(src); /* (held: removing listeners may run code) */
+    Py_INCREF(dest);
+    int r = unlink_flow(self);
+    r = r < 0 ? r : with_listener(dest, s_remove_listener, s_ev_close, self, s_on_dest_close);
+    r = r < 0 ? r : with_listener(dest, s_remove_listener, s_ev_finish, self, s_on_dest_finish);
+    int draining = r < 0 ? r : flow_truthy(self, P_DRAINING);
+    r = draining <= 0 ? draining : with_listener(dest, s_remove_listener, s_ev_drain, self, s_on_drain);
+    r = r < 0 ? r : with_listener(dest, s_remove_listener, s_ev_error, self, s_on_dest_error);
+    r = r < 0 ? r : with_listener(dest, s_remove_listener, s_ev_unpipe, self, s_on_unpipe);
+    r = r < 0 ? r : with_listener(src, s_remove_listener, s_ev_end, self, s_on_source_end);
+    r = r < 0 ? r : with_listener(src, s_remove_listener, s_ev_data, self, s_on_data);
+    if (r == 0) {
+        set_flow(self, P_CLEANED, Py_True);
+        r = drain_after_cleanup(self, dest);
+    }
+    Py_DECREF(src);
+    Py_DECREF(dest);
+    return r < 0 ? NULL : Py_NewRef(Py_None);
+}
+
 #define METHOD(name, fn) {name, (PyCFunction)(void (*)(void))fn, METH_FASTCALL | METH_KEYWORDS, NULL}
 static PyMethodDef methods[] = {
     [M_ON_CONNECTION] = METHOD("_on_connection", server_on_connection),
@@ -695,6 +1075,17 @@ static PyMethodDef methods[] = {
     [M_DESTROY] = {"destroy", (PyCFunction)(void (*)(void))socket_destroy, METH_FASTCALL | METH_KEYWORDS,
                    "destroy($self, /, error=None)\n--\n\n"
                    "Closes the handle at once; 'error' (if given) then 'close'(had_error)."},
+    [M_END] = {"end", (PyCFunction)(void (*)(void))stream_end, METH_FASTCALL | METH_KEYWORDS,
+               "end($self, /, data=None, encoding=None, callback=None)\n--\n\n"
+               "Writes `data` if given, then half-closes (shutdown) once everything is sent;\n"
+               "'finish' follows."},
+    [M_PIPE] = {"pipe", (PyCFunction)(void (*)(void))stream_pipe, METH_FASTCALL | METH_KEYWORDS,
+                "pipe($self, /, destination, end=True)\n--\n\n"
+                "Writes everything read to `destination`, pausing while it is full; ends it\n"
+                "when this ends (unless end=False). Returns the destination."},
+    [M_FLOW_SOURCE_END] = METHOD("_on_source_end", flow_on_source_end),
+    [M_FLOW_DEST_FINISH] = METHOD("_on_dest_finish", flow_on_dest_finish),
+    [M_FLOW_ON_UNPIPE] = METHOD("_on_unpipe", flow_on_unpipe),
 };
 
 static int find_offsets(PyTypeObject *type, const char *const *names, Py_ssize_t *offsets, int count) {
@@ -717,7 +1108,8 @@ static const char *const method_owners[M_COUNT] = {
     [M_ON_CONNECTION] = "Server", [M_CLOSING_ON_CLOSED] = "_Closing", [M_DESTROY] = "Socket",
     [M_LISTENERS_CHANGED] = "Stream", [M_RESUME_NOW] = "Stream", [M_ON_READ_ERROR] = "Stream",
     [M_EMIT_END] = "Stream", [M_END_AFTER_FIN] = "Stream", [M_ON_SHUTDOWN] = "Stream",
-    [M_FINISH] = "Stream", [M_EMIT_CLOSE] = "Stream"};
+    [M_FINISH] = "Stream", [M_EMIT_CLOSE] = "Stream", [M_END] = "Stream", [M_PIPE] = "Stream",
+    [M_FLOW_SOURCE_END] = "PipeFlow", [M_FLOW_DEST_FINISH] = "PipeFlow", [M_FLOW_ON_UNPIPE] = "PipeFlow"};
 
 int pn_accel_install_lifecycle(uintptr_t config_dict) {
     PyObject *config = (PyObject *)config_dict;
@@ -725,29 +1117,19 @@ int pn_accel_install_lifecycle(uintptr_t config_dict) {
              *closing = config_item(config, "_Closing"), *impl = config_item(config, "impls"),
              *inlined_list = config_item(config, "inlined"), *deque = config_item(config, "deque"),
              *ignored = config_item(config, "Ignored"), *cast_fn = config_item(config, "cast"),
-             *ctype = config_item(config, "handle_type");
+             *ctype = config_item(config, "handle_type"), *flow = config_item(config, "PipeFlow");
     PyObject *closing_slots = closing != NULL ? PyObject_GetAttrString(closing, "__slots__") : NULL;
     /* (_Closing's __slots__ are the five its __init__ sets, and no more) */
-    int bad = ctype == NULL || closing_slots == NULL || !PyTuple_Check(closing_slots) ||
+    int bad = ctype == NULL || flow == NULL || closing_slots == NULL || !PyTuple_Check(closing_slots) ||
               PyTuple_GET_SIZE(closing_slots) != C_COUNT || !PyList_CheckExact(impl) ||
               PyList_GET_SIZE(impl) != M_COUNT || !PyList_CheckExact(inlined_list);
     Py_XDECREF(closing_slots);
     bad = bad || find_offsets((PyTypeObject *)socket, field_names, off, F_COUNT) < 0 ||
           find_offsets((PyTypeObject *)closing, closing_names, closing_off, C_COUNT) < 0 ||
-          find_offsets((PyTypeObject *)server, server_names, server_off, S_COUNT) < 0;
-    bad = bad || pn_accel_intern(&s_tick, "_tick") || pn_accel_intern(&s_embedder, "_embedder") ||
-          pn_accel_intern(&s_work_queued, "work_queued") || pn_accel_intern(&s_destroy, "destroy") ||
-          pn_accel_intern(&s_final_done, "_final_done") || pn_accel_intern(&s_connection_closed, "_connection_closed") ||
-          pn_accel_intern(&s_emit_close_if_drained, "_emit_close_if_drained") ||
-          pn_accel_intern(&s_fresh_copy, "_fresh_copy") || pn_accel_intern(&s_emit_close, "_emit_close") ||
-          pn_accel_intern(&s_no_delay, "no_delay") || pn_accel_intern(&s_pause_on_connect, "pause_on_connect") ||
-          pn_accel_intern(&s_keep_alive, "keep_alive") || pn_accel_intern(&s_ev_connection, "connection") ||
-          pn_accel_intern(&s_emit_end, "_emit_end") || pn_accel_intern(&s_end_after_fin, "_end_after_fin") ||
-          pn_accel_intern(&s_finish, "_finish") || pn_accel_intern(&s_resume_now, "_resume_now") ||
-          pn_accel_intern(&s_emit, "emit") || pn_accel_intern(&s_ev_data, "data") ||
-          pn_accel_intern(&s_ev_resume, "resume") || pn_accel_intern(&s_ev_end, "end") ||
-          pn_accel_intern(&s_ev_prefinish, "prefinish") || pn_accel_intern(&s_ev_finish, "finish") ||
-          pn_accel_intern(&s_ev_close, "close");
+          find_offsets((PyTypeObject *)server, server_names, server_off, S_COUNT) < 0 ||
+          find_offsets((PyTypeObject *)flow, flow_names, flow_off, P_COUNT) < 0;
+    for (size_t i = 0; i < sizeof(names) / sizeof(names[0]) && !bad; i++)
+        bad = pn_accel_intern(names[i].name, names[i].text) < 0;
     if (!bad && one == NULL) {
         one = PyLong_FromLong(1);
         zero = PyLong_FromLong(0);
@@ -766,10 +1148,11 @@ int pn_accel_install_lifecycle(uintptr_t config_dict) {
     Py_XSETREF(server_type, (PyTypeObject *)Py_NewRef(server));
     Py_XSETREF(deque_type, (PyTypeObject *)Py_NewRef(deque));
     Py_XSETREF(plain_type, (PyTypeObject *)Py_NewRef(socket));
+    Py_XSETREF(flow_type, (PyTypeObject *)Py_NewRef(flow));
     Py_XSETREF(ignored_type, Py_NewRef(ignored));
     Py_XSETREF(cast, Py_NewRef(cast_fn));
     Py_XSETREF(handle_ctype, Py_NewRef(ctype));
-    plain_tag = changed_tag = 0;
+    plain_tag = flow_tag = changed_tag = changed_flow_tag = 0;
     int r = 0;
     for (int i = 0; i < M_COUNT && r == 0; i++) {
         PyObject *owner = config_item(config, method_owners[i]);

@@ -14,6 +14,7 @@ from ._errors import check_callable, check_local_path, describe, state_error, ty
 from ._events import EventEmitter
 from ._loop import Loop, get_loop
 from ._options import keep_alive_delay, normalize_listen, snake_keys, validate_backlog, validate_port
+from ._pipe_flow import PipeFlow
 from ._socket import Socket, _pipe_name, _sockname
 from ._stream import Stream, _Closing, set_handle
 from ._uv import ffi, lib
@@ -379,19 +380,24 @@ def create_server(*args: Any, **kwargs: Any) -> Server:
 
 
 # CPython: a connection's start (accepting it, its first 'data' listener, resume())
-# and end (EOF, 'end', end(), the shutdown, 'finish', destroy(), 'close') in C for a
-# plain Socket in the usual state, in the same steps and ticks (csrc/accel_lifecycle.c);
-# the Python methods stay what C calls for everything else.
+# and end (EOF, 'end', end(), the shutdown, 'finish', destroy(), 'close'), and pipe()
+# from one Socket to another (its listeners, the source's end, the clean-up), in C for
+# a plain Socket in the usual state, in the same steps and ticks
+# (csrc/accel_lifecycle.c); the Python methods stay what C calls for everything else.
 LIFECYCLE_PY: List[Callable[..., Any]] = [
     Server._on_connection, Stream._listeners_changed, Stream._resume_now, Stream._on_read_error,
     Stream._emit_end, Stream._end_after_fin, Stream._on_shutdown, Stream._finish, Stream._emit_close,
-    _Closing._on_closed, Socket.destroy]
+    _Closing._on_closed, Socket.destroy, Stream.end, Stream.pipe, PipeFlow._on_source_end,
+    PipeFlow._on_dest_finish, PipeFlow._on_unpipe]
 # What else those steps do without a call: C checks these are still the methods.
 _LIFECYCLE_INLINED: List[Tuple[type, str, Any]] = [(Socket, name, getattr(Socket, name)) for name in (
     "_accepted", "resume", "_flow", "_update_read_fast", "_set_read_fast", "_end_soon", "_writable_now",
-    "_end", "_maybe_finish", "_need_finish", "_final", "_check_thread")]
+    "_end", "_maybe_finish", "_need_finish", "_final", "_check_thread", "pause", "_unlink_pipes",
+    "listener_count", "writable_need_drain")]
 _LIFECYCLE_INLINED.append((Stream, "destroy", Stream.destroy))
-_LIFECYCLE = {"Server": Server, "Stream": Stream, "Socket": Socket, "_Closing": _Closing,
+_LIFECYCLE_INLINED += [(PipeFlow, name, getattr(PipeFlow, name)) for name in (
+    "__init__", "start", "_link_in_c", "stop", "_unlink", "_cleanup")]
+_LIFECYCLE = {"Server": Server, "Stream": Stream, "Socket": Socket, "_Closing": _Closing, "PipeFlow": PipeFlow,
               "impls": LIFECYCLE_PY, "inlined": _LIFECYCLE_INLINED, "deque": deque, "Ignored": _dispatch.Ignored,
               "cast": ffi.cast, "handle_type": ffi.typeof("pn_handle_t *")}
 LIFECYCLE_IN_C = _dispatch.ACCEL and lib.pn_accel_install_lifecycle(id(_LIFECYCLE)) == 0

@@ -1069,8 +1069,9 @@ class Stream(EventEmitter):
 WRITE_IN_C = _ACCEL and lib.pn_accel_install_write(id(Stream), id(Stream.write)) == 0
 # Likewise, on every EventEmitter: emit, and adding (on, once, prepend_*) and removing
 # listeners while no 'newListener' or 'removeListener' listener and no limit warning
-# is involved: every accepted socket's on('data'), pipe()'s listeners and clean-up, a
-# once() listener firing.
+# is involved: every accepted socket's on('data'), pipe()'s listeners and clean-up; a
+# once() listener firing (_OnceWrapper.__call__); get_max_listeners, which adding asks.
 EMITTER_PY = (EventEmitter.add_listener, EventEmitter.once, EventEmitter.prepend_listener,
-              EventEmitter.prepend_once_listener, EventEmitter.remove_listener, EventEmitter.emit)
+              EventEmitter.prepend_once_listener, EventEmitter.remove_listener, EventEmitter.emit,
+              _OnceWrapper.__call__, EventEmitter.get_max_listeners)
 EMITTER_IN_C = _ACCEL and lib.pn_accel_install_emitter(id(EventEmitter), id(EMITTER_PY), id(_OnceWrapper)) == 0

@@ -796,7 +796,7 @@ def test_c_adds_and_removes_as_the_python_methods_do():
     wrappers, removal from the middle, from either end, of a once() listener, of one
     added twice, and past the limit."""
     from pyuv_net._stream import EMITTER_PY
-    add, once, prepend, prepend_once, remove, _ = EMITTER_PY
+    add, once, prepend, prepend_once, remove = EMITTER_PY[:5]
 
     class Hooked(EventEmitter):
         __slots__ = ('seen',)
@@ -845,3 +845,50 @@ def test_c_adds_and_removes_as_the_python_methods_do():
     assert with_c[2] == [('many', 11)]  # warned once, at the 11th
     assert with_c[0] == {'e': [('_OnceWrapper', g), ('function', f), ('_OnceWrapper', f)],
                          'many': [('function', g), ('function', g)]}
+
+
+def test_once_listeners_fire_and_limits_read_as_the_python_methods_do(monkeypatch):
+    """A once() wrapper firing and get_max_listeners are C methods on CPython; with the
+    Python ones (pyuv_net._stream.EMITTER_PY) swapped in, the same calls happen: a
+    listener that emits its event again, one that removes the others, a wrapper called
+    by hand twice or with keywords, the limit unset, set, and a subclass's default."""
+    from pyuv_net._events import _OnceWrapper
+    from pyuv_net._stream import EMITTER_PY
+    once_call, get_max = EMITTER_PY[6:8]
+
+    class Five(EventEmitter):
+        default_max_listeners = 5
+
+    def scenario():
+        e, log = EventEmitter(), []
+
+        def again(*args):
+            log.append(('again', args))
+            e.emit('x', 'inner')
+        e.once('x', again)
+        e.once('x', lambda *args: log.append(('second', args)))
+        e.emit('x', 1, 2)
+        log.append(e.emit('x', 3))
+        e.once('y', lambda: (log.append('drop'), e.remove_all_listeners('y')))
+        e.once('y', lambda: log.append('dropped, still called'))
+        e.emit('y')
+        e.once('z', lambda v: v * 2)
+        raw = e.raw_listeners('z')[0]
+        log += [raw(5), raw(6), e.listener_count('z')]
+        e.once('k', lambda **kw: log.append(kw))
+        try:
+            e.raw_listeners('k')[0](a=1)
+        except TypeError:
+            log.append('TypeError')
+        log += [e.get_max_listeners(), e.set_max_listeners(3).getMaxListeners(), Five().get_max_listeners()]
+        return log, e.event_names()
+
+    with_c = scenario()
+    with monkeypatch.context() as m:
+        m.setattr(_OnceWrapper, '__call__', once_call)
+        m.setattr(EventEmitter, 'get_max_listeners', get_max)
+        m.setattr(EventEmitter, 'getMaxListeners', get_max)
+        with_python = scenario()
+    assert with_c == with_python
+    assert with_c == ([('again', (1, 2)), ('second', ('inner',)), False, 'drop', 'dropped, still called',
+                       10, None, 0, 'TypeError', 10, 3, 5], ['k'])

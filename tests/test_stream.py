@@ -16,6 +16,7 @@ import pytest
 
 import pyuv_net as net
 from pyuv_net import _server as server_module
+from pyuv_net._pipe_flow import PipeFlow
 from pyuv_net._stream import Stream, _Closing
 
 from conftest import HOST, errcode, listen_server, run_loop
@@ -1274,7 +1275,8 @@ LIFECYCLE_C = platform.python_implementation() == "CPython"
 
 
 def use_python_lifecycle(monkeypatch):
-    owners = {"Stream": Stream, "Socket": net.Socket, "Server": net.Server, "_Closing": _Closing}
+    owners = {"Stream": Stream, "Socket": net.Socket, "Server": net.Server, "_Closing": _Closing,
+              "PipeFlow": PipeFlow}
     for fn in server_module.LIFECYCLE_PY:
         monkeypatch.setattr(owners[fn.__qualname__.split(".")[0]], fn.__name__, fn)
 
@@ -1315,10 +1317,14 @@ def trace_connection_end(setup, payload=b"x" * 100, server_options=None):
 
     clients = []
 
-    def profile(frame, event, arg):  # the server's, and its sockets' (the client is not)
+    def profile(frame, event, arg):  # the server's, its sockets' and their pipes' (not the client's)
         owner = frame.f_locals.get("self")
-        if event == "call" and (owner is server or isinstance(owner, net.Socket) and owner not in clients):
+        if event != "call":
+            return
+        if owner is server or isinstance(owner, net.Socket) and owner not in clients:
             calls.append(frame.f_code.co_name)
+        elif isinstance(owner, PipeFlow) and getattr(owner, "source", None) not in clients:
+            calls.append("PipeFlow." + frame.f_code.co_name)
     client = net.Socket()
     clients.append(client)
     sys.setprofile(profile)
@@ -1425,6 +1431,67 @@ def test_half_open_paused_and_callback_ends_stay_alike(monkeypatch):
                            (destroyed_by_user, {}), (corked, {})):
         with_c, _ = compare_lifecycles(monkeypatch, setup, server_options=options)
         assert with_c[1][-1] == "end" or setup is destroyed_by_user, (setup.__name__, with_c[1])
+
+
+PIPE_STEPS_IN_PYTHON = {"pipe", "end", "pause", "PipeFlow.__init__", "PipeFlow.start", "PipeFlow._link_in_c",
+                        "PipeFlow._on_source_end", "PipeFlow._on_dest_finish", "PipeFlow.stop", "PipeFlow._unlink",
+                        "PipeFlow._on_unpipe", "PipeFlow._cleanup"}
+
+
+def test_a_piped_connection_ends_alike_with_the_c_steps_and_the_python_methods(monkeypatch):
+    # sock.pipe(sock): the flow's listeners, 'pipe', the link in C, the source's 'end'
+    # ending the destination, 'finish' unpiping it (pause, 'unpipe', the clean-up).
+    def piped(sock, trace):
+        sock.pipe(sock)
+
+    def listeners_of(sock):
+        return tuple((event, sock.listener_count(event)) for event in
+                     ("data", "end", "finish", "close", "error", "unpipe"))
+
+    def watched(sock, trace):
+        for event in ("pipe", "unpipe", "pause", "resume", "end", "finish"):
+            sock.on(event, lambda *args, event=event: trace.append(
+                (event, state_of(sock), sock.is_paused(), listeners_of(sock))))
+        sock.pipe(sock)
+        trace.append(("piped", listeners_of(sock)))
+
+    (trace, got, calls), (_, _, python_calls) = compare_lifecycles(monkeypatch, piped)
+    assert got == [b"x" * 100, "end"]
+    assert PIPE_STEPS_IN_PYTHON <= set(python_calls)
+    if LIFECYCLE_C:
+        assert not (PIPE_STEPS_IN_PYTHON | STEPS_IN_PYTHON) & set(calls), calls
+    (trace, got, calls), _ = compare_lifecycles(monkeypatch, watched)
+    assert got == [b"x" * 100, "end"]
+    events = [entry[0] for entry in trace if entry[0] != "tick"]
+    assert events == ["pipe", "piped", "resume", "end", "finish", "pause", "unpipe", "close"], events
+    piped_listeners = dict(trace[events.index("piped")][1])
+    assert piped_listeners["data"] == 1 and piped_listeners["unpipe"] == 2
+    assert dict(trace[events.index("unpipe")][3])["data"] == 1  # cleaned after 'unpipe''s listeners ran
+    if LIFECYCLE_C:
+        assert not PIPE_STEPS_IN_PYTHON & set(calls), calls
+
+
+def test_unusual_pipes_stay_alike(monkeypatch):
+    def paused_first(sock, trace):
+        sock.pause()
+        sock.pipe(sock)
+
+    def without_end(sock, trace):  # the source's end unpipes; the user ends
+        sock.pipe(sock, end=False)
+        sock.on("end", lambda: (trace.append(("end", sock.listener_count("data"))), sock.end(b"bye")))
+
+    def unpiped_by_user(sock, trace):
+        sock.pipe(sock)
+        sock.once("data", lambda chunk: (sock.unpipe(sock), sock.end(b"unpiped")))
+
+    def corked_destination(sock, trace):
+        sock.cork()
+        sock.pipe(sock)
+        net.set_immediate(sock.uncork)
+
+    for setup in (paused_first, without_end, unpiped_by_user, corked_destination):
+        with_c, _ = compare_lifecycles(monkeypatch, setup)
+        assert with_c[1][-1] == "end", (setup.__name__, with_c[1])
 
 
 def test_a_replaced_method_is_called_instead_of_the_c_step(monkeypatch):
