@@ -37,6 +37,7 @@ struct pn_loop_s {
     void *py_ticks;
     void *py_loop_ref;
     void *py_spare; /* CPython: a big read's bytes object it did not use, for the next one */
+    void *py_reused; /* CPython: a slab read's bytes object nobody kept, for the next of its length */
     pn_handle_t *read_handles[PN_MAX_READS]; /* whose each gathered read is */
     void *read_bytes[PN_MAX_READS]; /* CPython: the bytes object a read went into, or NULL (slab) */
     int reads[PN_MAX_READS * 3]; /* (slot, offset, nread) per read, in order */
