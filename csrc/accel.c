@@ -589,10 +589,35 @@ static PyTypeObject *once_wrapper_type;
 enum { ONCE_EMITTER, ONCE_EVENT, ONCE_LISTENER, ONCE_FIRED, ONCE_FIELDS };
 static Py_ssize_t off_once[ONCE_FIELDS];
 
+/* self._hooked_events, as a new reference. For an object without a __dict__ it is its
+ * class's, kept with the class's version tag (a new one comes with any change to the
+ * class or a base) for the emitters of that class that follow. */
+static PyTypeObject *hooked_type;
+static unsigned int hooked_tag;
+static PyObject *hooked_value;
+
+static PyObject *hooked_events(PyObject *self) {
+    PyTypeObject *type = Py_TYPE(self);
+    unsigned int tag = pn_version_tag(type);
+    if (type == hooked_type && tag != 0 && tag == hooked_tag)
+        return Py_NewRef(hooked_value);
+    PyObject *hooked = PyObject_GetAttr(self, str_hooked_events);
+    PyObject *in_class = hooked != NULL && type->tp_dictoffset == 0 ? _PyType_Lookup(type, str_hooked_events) : NULL;
+    tag = pn_version_tag(type); /* (the lookups gave it one) */
+    if (in_class == hooked && in_class != NULL && (hooked == Py_None || PyFrozenSet_CheckExact(hooked)) &&
+        tag != 0) { /* (a plain value of the class itself) */
+        Py_INCREF(type);
+        Py_XSETREF(hooked_type, type);
+        Py_XSETREF(hooked_value, Py_NewRef(hooked));
+        hooked_tag = tag;
+    }
+    return hooked;
+}
+
 /* What the Python methods end with: self._listeners_changed(event) if the event is
  * in self._hooked_events (None: all), then self as the result. */
 static PyObject *listeners_changed(PyObject *self, PyObject *event) {
-    PyObject *hooked = PyObject_GetAttr(self, str_hooked_events);
+    PyObject *hooked = hooked_events(self);
     if (hooked == NULL)
         return NULL;
     int hook = hooked == Py_None ? 1 : PySequence_Contains(hooked, event);
@@ -877,6 +902,21 @@ static PyObject *once_wrapper_call(PyObject *self, PyObject *const *args, Py_ssi
 static PyMethodDef once_call_def = {
     "__call__", (PyCFunction)(void (*)(void))once_wrapper_call, METH_FASTCALL | METH_KEYWORDS,
     "Call self as a function."};
+
+PyObject *pn_accel_emitter(enum pn_emitter_method method, PyObject *self, PyObject *const *args, Py_ssize_t nargs) {
+    switch (method) {
+    case PN_EMITTER_ON:
+        return emitter_add(self, args, nargs, NULL, ADD_LISTENER);
+    case PN_EMITTER_ONCE:
+        return emitter_add(self, args, nargs, NULL, ONCE);
+    case PN_EMITTER_PREPEND:
+        return emitter_add(self, args, nargs, NULL, PREPEND_LISTENER);
+    case PN_EMITTER_REMOVE:
+        return emitter_remove_listener(self, args, nargs, NULL);
+    default:
+        return emitter_emit(self, args, nargs, NULL);
+    }
+}
 
 int pn_accel_install_emitter(uintptr_t cls, uintptr_t impls, uintptr_t once_cls) {
     PyTypeObject *type = (PyTypeObject *)cls, *once_type = (PyTypeObject *)once_cls;

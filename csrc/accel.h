@@ -17,6 +17,16 @@ static inline PyObject **slot_at(PyObject *self, Py_ssize_t offset) {
     return (PyObject **)((char *)self + offset);
 }
 
+/* The class's version tag, or 0 while it has none: CPython gives a class a new one
+ * after every change to it or to a base. */
+static inline unsigned int pn_version_tag(PyTypeObject *type) {
+#ifdef Py_TPFLAGS_VALID_VERSION_TAG
+    if (!(type->tp_flags & Py_TPFLAGS_VALID_VERSION_TAG))
+        return 0;
+#endif
+    return type->tp_version_tag;
+}
+
 /* The offset of a __slots__ member of `type` or of a base, or -1. */
 Py_ssize_t pn_accel_slot_offset(PyTypeObject *type, const char *name);
 
@@ -43,5 +53,10 @@ long pn_accel_register(PyObject *obj);
 
 /* As _dispatch.release(slot): 0, or -1 with an exception. */
 int pn_accel_release_slot(long slot);
+
+/* EventEmitter's C methods called straight, for an object whose class's methods they
+ * are: as emitter.on / once / prepend_listener / remove_listener / emit(*args). */
+enum pn_emitter_method { PN_EMITTER_ON, PN_EMITTER_ONCE, PN_EMITTER_PREPEND, PN_EMITTER_REMOVE, PN_EMITTER_EMIT };
+PyObject *pn_accel_emitter(enum pn_emitter_method method, PyObject *self, PyObject *const *args, Py_ssize_t nargs);
 
 #endif

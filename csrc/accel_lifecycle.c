@@ -152,15 +152,6 @@ static int empty(PyObject *v) {
     return -1;
 }
 
-/* The class's version tag, or 0 while it has none: CPython gives a class a new one
- * after every change to it or to a base. */
-static unsigned int version_tag(PyTypeObject *type) {
-#ifdef Py_TPFLAGS_VALID_VERSION_TAG
-    if (!(type->tp_flags & Py_TPFLAGS_VALID_VERSION_TAG))
-        return 0;
-#endif
-    return type->tp_version_tag;
-}
 
 /* Whether Socket's and PipeFlow's methods are still the ones the steps stand for:
  * checked again whenever either class (or a base) changes. */
@@ -178,8 +169,8 @@ static int methods_unchanged(void) {
     lookup = PyObject_GetAttr((PyObject *)flow_type, s_stop);
     Py_XDECREF(lookup);
     PyErr_Clear();
-    *(same ? &plain_tag : &changed_tag) = version_tag(plain_type);
-    *(same ? &flow_tag : &changed_flow_tag) = version_tag(flow_type);
+    *(same ? &plain_tag : &changed_tag) = pn_version_tag(plain_type);
+    *(same ? &flow_tag : &changed_flow_tag) = pn_version_tag(flow_type);
     return same;
 }
 
@@ -188,7 +179,7 @@ static int methods_unchanged(void) {
 static int plain(PyObject *self) {
     if (Py_TYPE(self) != plain_type)
         return 0;
-    unsigned int tag = version_tag(plain_type), ftag = version_tag(flow_type);
+    unsigned int tag = pn_version_tag(plain_type), ftag = pn_version_tag(flow_type);
     if (tag != 0 && ftag != 0 && tag == plain_tag && ftag == flow_tag)
         return 1;
     if (tag != 0 && ftag != 0 && tag == changed_tag && ftag == changed_flow_tag)
@@ -249,15 +240,32 @@ static PyObject *call_for_effect(PyObject *obj, PyObject *name, PyObject *arg) {
     return call(obj, name, arg) < 0 ? NULL : Py_NewRef(Py_None);
 }
 
+/* emitter.<method>(*args) for its effect, `method` one of EventEmitter's: its C
+ * function called straight on a plain Socket (whose method it then is), else looked up
+ * by name. 0, or -1 with an exception. */
+static int emitter_call(PyObject *emitter, enum pn_emitter_method method, PyObject *const *args, Py_ssize_t nargs) {
+    PyObject *const *const names[] = {
+        [PN_EMITTER_ON] = &s_on, [PN_EMITTER_ONCE] = &s_once, [PN_EMITTER_PREPEND] = &s_prepend_listener,
+        [PN_EMITTER_REMOVE] = &s_remove_listener, [PN_EMITTER_EMIT] = &s_emit};
+    PyObject *stack[4] = {emitter};
+    Py_INCREF(emitter);
+    PyObject *r;
+    if (plain(emitter)) {
+        r = pn_accel_emitter(method, emitter, args, nargs);
+    } else {
+        memcpy(stack + 1, args, sizeof(PyObject *) * (size_t)nargs); /* (nargs <= 3) */
+        r = PyObject_VectorcallMethod(*names[method], stack, (size_t)nargs + 1, NULL);
+    }
+    Py_DECREF(emitter);
+    Py_XDECREF(r);
+    return r != NULL ? 0 : -1;
+}
+
 /* self.emit(event) (or self.emit(event, arg)) if `listening`: 0, or -1 with an
  * exception. */
 static int emit_if(PyObject *self, int listening, PyObject *event, PyObject *arg) {
-    if (!listening)
-        return 0;
-    PyObject *stack[3] = {self, event, arg};
-    PyObject *r = PyObject_VectorcallMethod(s_emit, stack, arg != NULL ? 3 : 2, NULL);
-    Py_XDECREF(r);
-    return r != NULL ? 0 : -1;
+    PyObject *args[2] = {event, arg};
+    return listening ? emitter_call(self, PN_EMITTER_EMIT, args, arg != NULL ? 2 : 1) : 0;
 }
 
 /* self._loop._tick((self.<name>, ())): 0, or -1 with an exception. */
@@ -792,17 +800,15 @@ static PyObject *socket_destroy(PyObject *self, PyObject *const *args, Py_ssize_
  */
 
 /* emitter.<method>(event, flow.<name>), for its effect: 0, or -1 with an exception. */
-static int with_listener(PyObject *emitter, PyObject *method, PyObject *event, PyObject *flow, PyObject *name) {
+static int with_listener(PyObject *emitter, enum pn_emitter_method method, PyObject *event, PyObject *flow,
+                         PyObject *name) {
     PyObject *listener = PyObject_GetAttr(flow, name);
     if (listener == NULL)
         return -1;
-    PyObject *stack[3] = {emitter, event, listener};
-    Py_INCREF(emitter);
-    PyObject *r = PyObject_VectorcallMethod(method, stack, 3, NULL);
-    Py_DECREF(emitter);
+    PyObject *args[2] = {event, listener};
+    int r = emitter_call(emitter, method, args, 2);
     Py_DECREF(listener);
-    Py_XDECREF(r);
-    return r != NULL ? 0 : -1;
+    return r;
 }
 
 /* A new PipeFlow(source, destination, end), as its __init__ makes it. */
@@ -873,12 +879,12 @@ static PyObject *stream_pipe(PyObject *self, PyObject *const *args, Py_ssize_t n
     PyTuple_SET_ITEM(more, n, Py_NewRef(flow));
     set_taken(self, F_PIPES, more);
     Py_INCREF(dest); /* (held, as the flow: the listeners may run any code) */
-    int r = with_listener(self, s_once, s_ev_end, flow, s_on_source_end);
-    r = r < 0 ? r : with_listener(dest, s_on, s_ev_unpipe, flow, s_on_unpipe);
-    r = r < 0 ? r : with_listener(self, s_on, s_ev_data, flow, s_on_data);
-    r = r < 0 ? r : with_listener(dest, s_prepend_listener, s_ev_error, flow, s_on_dest_error);
-    r = r < 0 ? r : with_listener(dest, s_once, s_ev_close, flow, s_on_dest_close);
-    r = r < 0 ? r : with_listener(dest, s_once, s_ev_finish, flow, s_on_dest_finish);
+    int r = with_listener(self, PN_EMITTER_ONCE, s_ev_end, flow, s_on_source_end);
+    r = r < 0 ? r : with_listener(dest, PN_EMITTER_ON, s_ev_unpipe, flow, s_on_unpipe);
+    r = r < 0 ? r : with_listener(self, PN_EMITTER_ON, s_ev_data, flow, s_on_data);
+    r = r < 0 ? r : with_listener(dest, PN_EMITTER_PREPEND, s_ev_error, flow, s_on_dest_error);
+    r = r < 0 ? r : with_listener(dest, PN_EMITTER_ONCE, s_ev_close, flow, s_on_dest_close);
+    r = r < 0 ? r : with_listener(dest, PN_EMITTER_ONCE, s_ev_finish, flow, s_on_dest_finish);
     r = r < 0 ? r : emit_if(dest, 1, s_ev_pipe, self);
     int need_drain = r < 0 ? -1 : plain(dest) ? truthy(dest, F_NEED_DRAIN) : -2;
     if (need_drain == -2) { /* (no longer a Socket: as Python asks it) */
@@ -996,7 +1002,7 @@ static PyObject *flow_on_dest_finish(PyObject *self, PyObject *const *args, Py_s
     PyObject *dest = FLOW(self, P_DESTINATION);
     if (kwnames != NULL || Py_TYPE(self) != flow_type || dest == NULL)
         FALLBACK(M_FLOW_DEST_FINISH);
-    if (with_listener(dest, s_remove_listener, s_ev_close, self, s_on_dest_close) < 0)
+    if (with_listener(dest, PN_EMITTER_REMOVE, s_ev_close, self, s_on_dest_close) < 0)
         return NULL;
     return flow_stop(self);
 }
@@ -1043,14 +1049,14 @@ static PyObject *flow_on_unpipe(PyObject *self, PyObject *const *args, Py_ssize_
     Py_INCREF(src); /* (held: removing listeners may run code) */
     Py_INCREF(dest);
     int r = unlink_flow(self);
-    r = r < 0 ? r : with_listener(dest, s_remove_listener, s_ev_close, self, s_on_dest_close);
-    r = r < 0 ? r : with_listener(dest, s_remove_listener, s_ev_finish, self, s_on_dest_finish);
+    r = r < 0 ? r : with_listener(dest, PN_EMITTER_REMOVE, s_ev_close, self, s_on_dest_close);
+    r = r < 0 ? r : with_listener(dest, PN_EMITTER_REMOVE, s_ev_finish, self, s_on_dest_finish);
     int draining = r < 0 ? r : flow_truthy(self, P_DRAINING);
-    r = draining <= 0 ? draining : with_listener(dest, s_remove_listener, s_ev_drain, self, s_on_drain);
-    r = r < 0 ? r : with_listener(dest, s_remove_listener, s_ev_error, self, s_on_dest_error);
-    r = r < 0 ? r : with_listener(dest, s_remove_listener, s_ev_unpipe, self, s_on_unpipe);
-    r = r < 0 ? r : with_listener(src, s_remove_listener, s_ev_end, self, s_on_source_end);
-    r = r < 0 ? r : with_listener(src, s_remove_listener, s_ev_data, self, s_on_data);
+    r = draining <= 0 ? draining : with_listener(dest, PN_EMITTER_REMOVE, s_ev_drain, self, s_on_drain);
+    r = r < 0 ? r : with_listener(dest, PN_EMITTER_REMOVE, s_ev_error, self, s_on_dest_error);
+    r = r < 0 ? r : with_listener(dest, PN_EMITTER_REMOVE, s_ev_unpipe, self, s_on_unpipe);
+    r = r < 0 ? r : with_listener(src, PN_EMITTER_REMOVE, s_ev_end, self, s_on_source_end);
+    r = r < 0 ? r : with_listener(src, PN_EMITTER_REMOVE, s_ev_data, self, s_on_data);
     if (r == 0) {
         set_flow(self, P_CLEANED, Py_True);
         r = drain_after_cleanup(self, dest);
