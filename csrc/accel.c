@@ -321,13 +321,16 @@ void pn_accel_drop_reads(pn_loop_t *loop) {
             drop_refs(&loop->read_bytes[i], NULL);
 }
 
-/* A slab read's bytes object is used again when its listener let go of it: an echo's
+/* A read's bytes object is used again when its listener let go of it: an echo's
  * write() is done with its bytes when it returns, and if nothing else holds the object
- * (its one reference is ours), the loop keeps it (one at most) and copies the next slab
- * read of that length into it. That saves a malloc and a free a read (~500 instructions
- * for 1 KiB, which is past glibc's per-thread cache). To everyone else the object is a
- * new one: its cached hash is reset. (Not where reference counts are shared between
- * threads, nor where the hash field may be gone.) */
+ * (its one reference is ours), the loop keeps it, its cached hash reset, for the next
+ * read: a slab read of that length is copied into it, a big read (PN_READ_MAX) goes
+ * straight into it (pn_accel_read_buffer's spare); a write's bytes object the kernel
+ * took all of is let go of the same way. That saves a malloc and a free a
+ * read (~500 instructions for 1 KiB, which is past glibc's per-thread cache; for a
+ * 256 KiB read, the heap growing and shrinking under it). The loop keeps one of each
+ * at most. (Not where reference counts are shared between threads, nor where the hash
+ * field may be gone.) */
 #if !defined(Py_GIL_DISABLED) && PY_VERSION_HEX < 0x030F0000
 #define PN_REUSE_BYTES 1
 #endif
@@ -335,22 +338,6 @@ void pn_accel_drop_reads(pn_loop_t *loop) {
 static void let_go(pn_loop_t *loop, PyObject *bytes) {
 #ifdef PN_REUSE_BYTES
     if (Py_REFCNT(bytes) == 1 && PyBytes_CheckExact(bytes)) {
-        PyObject *old = loop->py_reused;
-        loop->py_reused = bytes;
-        Py_XDECREF(old);
-        return;
-    }
-#endif
-    Py_DECREF(bytes);
-}
-
-/* bytes(data[:n]), in the object let go of if it has that length. */
-static PyObject *bytes_of(pn_loop_t *loop, const char *data, Py_ssize_t n) {
-#ifdef PN_REUSE_BYTES
-    PyObject *bytes = loop->py_reused;
-    if (bytes != NULL && PyBytes_GET_SIZE(bytes) == n) {
-        loop->py_reused = NULL;
-        memcpy(PyBytes_AS_STRING(bytes), data, (size_t)n);
 #if defined(__GNUC__)
 #pragma GCC diagnostic push
 #pragma GCC diagnostic ignored "-Wdeprecated-declarations"
@@ -364,9 +351,24 @@ static PyObject *bytes_of(pn_loop_t *loop, const char *data, Py_ssize_t n) {
 #elif defined(_MSC_VER)
 #pragma warning(pop)
 #endif
-        return bytes;
+        void **kept = PyBytes_GET_SIZE(bytes) == PN_READ_MAX ? &loop->py_spare : &loop->py_reused;
+        PyObject *old = *kept;
+        *kept = bytes;
+        Py_XDECREF(old);
+        return;
     }
 #endif
+    Py_DECREF(bytes);
+}
+
+/* bytes(data[:n]), in the object let go of if it has that length. */
+static PyObject *bytes_of(pn_loop_t *loop, const char *data, Py_ssize_t n) {
+    PyObject *bytes = loop->py_reused;
+    if (bytes != NULL && PyBytes_GET_SIZE(bytes) == n) {
+        loop->py_reused = NULL;
+        memcpy(PyBytes_AS_STRING(bytes), data, (size_t)n);
+        return bytes;
+    }
     return PyBytes_FromStringAndSize(data, n);
 }
 
@@ -380,7 +382,7 @@ static PyObject *read_chunk(pn_loop_t *loop, int i, const int *r) {
         return bytes_of(loop, loop->slab + r[1], r[2] - r[1]);
     loop->read_bytes[i] = NULL;
     if (r[2] < PyBytes_GET_SIZE(bytes) / 2) {
-        PyObject *copy = PyBytes_FromStringAndSize(PyBytes_AS_STRING(bytes), r[2]);
+        PyObject *copy = bytes_of(loop, PyBytes_AS_STRING(bytes), r[2]);
         if (loop->py_spare == NULL)
             loop->py_spare = bytes;
         else
@@ -430,9 +432,19 @@ void pn_accel_deliver(pn_loop_t *loop) {
 }
 
 /* A queued write's bytes object: held from Python (the GIL is ours), released from
- * its write callback. */
+ * its write callback (and kept for a read if nothing else holds it then). */
 void pn_accel_hold(void *owner) { Py_INCREF((PyObject *)owner); }
-void pn_accel_release(void *owner) { drop_refs(&owner, NULL); }
+
+static void let_go(pn_loop_t *loop, PyObject *bytes);
+
+void pn_accel_release(pn_loop_t *loop, void *owner) {
+    PyGILState_STATE gil = PyGILState_Ensure();
+    if (loop->closing)
+        Py_DECREF((PyObject *)owner);
+    else
+        let_go(loop, owner);
+    PyGILState_Release(gil);
+}
 
 void pn_accel_handle_free(pn_handle_t *h) {
     if (h->py_listener != NULL || h->py_buffer != NULL)
@@ -1037,7 +1049,7 @@ void pn_handle_set_listener(pn_handle_t *h, uintptr_t listener) {}
 void pn_accel_deliver(pn_loop_t *loop) {}
 void pn_accel_handle_free(pn_handle_t *h) {}
 void pn_accel_hold(void *owner) {}
-void pn_accel_release(void *owner) {}
+void pn_accel_release(pn_loop_t *loop, void *owner) {}
 void pn_accel_loop_free(pn_loop_t *loop) {}
 char *pn_accel_read_buffer(pn_handle_t *h, size_t size) { return NULL; }
 void pn_accel_read_unused(pn_handle_t *h) {}

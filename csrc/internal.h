@@ -98,7 +98,7 @@ ssize_t pn_write_owned(pn_handle_t *h, const char *data, size_t len, void *owner
 /* accel.c (CPython only): reads handed to their streams' 'data' listeners from C;
  * references to the bytes objects of queued writes. */
 void pn_accel_hold(void *owner);
-void pn_accel_release(void *owner);
+void pn_accel_release(pn_loop_t *loop, void *owner);
 void pn_accel_deliver(pn_loop_t *loop);
 void pn_accel_handle_free(pn_handle_t *h);
 void pn_accel_loop_free(pn_loop_t *loop);

@@ -441,7 +441,7 @@ static void on_written(uv_write_t *req, int status) {
     pn_handle_t *h = w->h;
     int from_pipe = w->from_pipe;
     if (w->owner != NULL)
-        pn_accel_release(w->owner);
+        pn_accel_release(h->loop, w->owner);
     free(w);
     if (status == 0)
         touch(h);

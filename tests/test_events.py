@@ -892,3 +892,43 @@ def test_once_listeners_fire_and_limits_read_as_the_python_methods_do(monkeypatc
     assert with_c == with_python
     assert with_c == ([('again', (1, 2)), ('second', ('inner',)), False, 'drop', 'dropped, still called',
                        10, None, 0, 'TypeError', 10, 3, 5], ['k'])
+
+
+def test_the_hooked_events_followed_when_a_class_or_an_object_changes_them():
+    """C keeps a class's _hooked_events while the class is unchanged: a new value set
+    on the class, or one an object with a __dict__ sets on itself, is what is used."""
+    class Watching(EventEmitter):
+        __slots__ = ('seen',)
+        _hooked_events = frozenset({'a'})
+
+        def __init__(self):
+            super().__init__()
+            self.seen = []
+
+        def _listeners_changed(self, event):
+            self.seen.append(event)
+
+    class Open(Watching):  # instances with a __dict__
+        pass
+
+    def noop():
+        pass
+
+    def hooked(e):
+        for event in ('a', 'b'):
+            e.on(event, noop)
+            e.off(event, noop)
+        seen, e.seen = e.seen, []
+        return seen
+
+    e = Watching()
+    assert hooked(e) == ['a', 'a']
+    Watching._hooked_events = frozenset({'b'})
+    assert hooked(e) == ['b', 'b']
+    Watching._hooked_events = None
+    assert hooked(e) == ['a', 'a', 'b', 'b']
+    o = Open()
+    o._hooked_events = frozenset({'a'})
+    assert hooked(o) == ['a', 'a'] and hooked(e) == ['a', 'a', 'b', 'b']
+    del o._hooked_events
+    assert hooked(o) == ['a', 'a', 'b', 'b']

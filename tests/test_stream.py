@@ -1255,6 +1255,32 @@ def test_a_chunk_let_go_may_carry_a_later_read_but_one_kept_never_changes():
     assert kept and all(chunk == copy for chunk, copy in kept)
 
 
+@pytest.mark.timeout(60)
+def test_a_big_read_let_go_may_take_a_later_read_but_one_kept_never_changes():
+    """The same for big reads (256 KiB, read straight into their bytes object): one the
+    listener let go of takes a later read; what the listener got, the hashes it
+    computed and the chunks it kept all stay right."""
+    n = 12 * 1024 * 1024 + 333
+    data = big_pattern(n)
+    copies, hashes_right, kept = [], [], []
+
+    def on_server(sock):
+        def on_data(chunk):
+            copies.append(bytes(bytearray(chunk)))
+            hashes_right.append(hash(chunk) == hash(copies[-1]))
+            if len(copies) % 3 == 0:
+                kept.append((chunk, copies[-1]))
+        sock.on("data", on_data)
+        sock.on("end", lambda: pair.server.close())
+
+    pair = Pair(on_server)
+    pair.client.end(data)
+    run_loop(timeout=50)
+    assert b"".join(copies) == data and all(hashes_right)
+    assert max(len(copy) for copy in copies) > 128 * 1024  # the big reads happened
+    assert kept and all(chunk == copy for chunk, copy in kept)
+
+
 @pytest.mark.timeout(30)
 @pytest.mark.parametrize("interrupt", ["none", "pause", "second_listener"])
 def test_pipe_between_our_sockets_runs_in_c_with_backpressure(interrupt):
