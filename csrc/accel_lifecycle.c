@@ -508,11 +508,12 @@ static PyObject *on_read_error(PyObject *self, PyObject *const *args, Py_ssize_t
     Py_RETURN_NONE;
 }
 
-/* bool(self.<f>), as Python tests it: 1, 0, or -1 with an exception. */
-static int truthy(PyObject *self, enum field f) {
-    PyObject *v = GET(self, f);
+/* bool(obj.<name>), the slot at `offset`, as Python tests it: 1, 0, or -1 with an
+ * exception. */
+static int slot_truthy(PyObject *obj, Py_ssize_t offset, const char *name) {
+    PyObject *v = *slot_at(obj, offset);
     if (v == NULL) {
-        PyErr_SetString(PyExc_AttributeError, field_names[f]);
+        PyErr_SetString(PyExc_AttributeError, name);
         return -1;
     }
     Py_INCREF(v);
@@ -520,6 +521,9 @@ static int truthy(PyObject *self, enum field f) {
     Py_DECREF(v);
     return r;
 }
+
+/* bool(self.<f>): 1, 0, or -1 with an exception. */
+static int truthy(PyObject *self, enum field f) { return slot_truthy(self, off[f], field_names[f]); }
 
 /* Stream._writable_now(), on whatever the slots hold (user code may have run): 1, 0,
  * or -1 with an exception. */
@@ -1008,17 +1012,7 @@ static PyObject *flow_on_dest_finish(PyObject *self, PyObject *const *args, Py_s
 }
 
 /* bool(flow.<f>): 1, 0, or -1 with an exception. */
-static int flow_truthy(PyObject *flow, enum flow_field f) {
-    PyObject *v = FLOW(flow, f);
-    if (v == NULL) {
-        PyErr_SetString(PyExc_AttributeError, flow_names[f]);
-        return -1;
-    }
-    Py_INCREF(v);
-    int r = PyObject_IsTrue(v);
-    Py_DECREF(v);
-    return r;
-}
+static int flow_truthy(PyObject *flow, enum flow_field f) { return slot_truthy(flow, flow_off[f], flow_names[f]); }
 
 /* The end of PipeFlow._cleanup(): `if self._draining and self._awaiting_drain and
  * getattr(dest, "writable_need_drain", True): self._on_drain()`. 0, or -1. */

@@ -1214,6 +1214,19 @@ def test_big_reads_arrive_whole_and_every_chunk_kept_stays_intact(listeners):
         assert max(len(chunk) for chunk in chunks) > 128 * 1024  # the big reads happened
 
 
+def chunk_recorder():
+    """A 'data' listener recording a copy of each chunk and whether the chunk's hash is
+    its content's, and keeping every third chunk with its copy; and those three lists."""
+    copies, hashes_right, kept = [], [], []
+
+    def record(chunk):
+        copies.append(bytes(bytearray(chunk)))
+        hashes_right.append(hash(chunk) == hash(copies[-1]))
+        if len(copies) % 3 == 0:
+            kept.append((chunk, copies[-1]))
+    return record, copies, hashes_right, kept
+
+
 @pytest.mark.timeout(30)
 def test_a_chunk_let_go_may_carry_a_later_read_but_one_kept_never_changes():
     """CPython copies a slab read into the bytes object a listener let go of (nobody
@@ -1222,16 +1235,10 @@ def test_a_chunk_let_go_may_carry_a_later_read_but_one_kept_never_changes():
     content's although the listener hashed the chunk before (the cached hash is reset),
     and every chunk kept is unchanged at the end."""
     messages = [bytes([i % 251]) * 1000 + i.to_bytes(4, "big") for i in range(300)]
-    copies, hashes_right, kept = [], [], []
+    record, copies, hashes_right, kept = chunk_recorder()
 
     def on_server(sock):
-        def on_data(chunk):
-            copies.append(bytes(bytearray(chunk)))
-            hashes_right.append(hash(chunk) == hash(copies[-1]))
-            if len(copies) % 3 == 0:
-                kept.append((chunk, copies[-1]))
-            sock.write(chunk)
-        sock.on("data", on_data)
+        sock.on("data", lambda chunk: (record(chunk), sock.write(chunk)))
 
     pair = Pair(on_server)
     c = pair.client
@@ -1262,15 +1269,10 @@ def test_a_big_read_let_go_may_take_a_later_read_but_one_kept_never_changes():
     computed and the chunks it kept all stay right."""
     n = 12 * 1024 * 1024 + 333
     data = big_pattern(n)
-    copies, hashes_right, kept = [], [], []
+    record, copies, hashes_right, kept = chunk_recorder()
 
     def on_server(sock):
-        def on_data(chunk):
-            copies.append(bytes(bytearray(chunk)))
-            hashes_right.append(hash(chunk) == hash(copies[-1]))
-            if len(copies) % 3 == 0:
-                kept.append((chunk, copies[-1]))
-        sock.on("data", on_data)
+        sock.on("data", record)
         sock.on("end", lambda: pair.server.close())
 
     pair = Pair(on_server)
