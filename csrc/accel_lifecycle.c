@@ -97,7 +97,7 @@ static PyObject *s_tick, *s_embedder, *s_work_queued, *s_destroy, *s_final_done,
     *s_link_in_c, *s_stop, *s_unlink, *s_cleanup, *s_on_drain, *s_on_source_end, *s_on_unpipe, *s_on_data,
     *s_on_dest_error, *s_on_dest_close, *s_on_dest_finish, *s_ev_connection, *s_ev_data, *s_ev_resume,
     *s_ev_end, *s_ev_prefinish, *s_ev_finish, *s_ev_close, *s_ev_pipe, *s_ev_unpipe, *s_ev_error, *s_ev_pause,
-    *s_ev_drain;
+    *s_ev_drain, *s_write, *s_end_now;
 static const struct {
     PyObject **name;
     const char *text;
@@ -116,7 +116,7 @@ static const struct {
     {&s_on_dest_finish, "_on_dest_finish"}, {&s_ev_connection, "connection"}, {&s_ev_data, "data"},
     {&s_ev_resume, "resume"}, {&s_ev_end, "end"}, {&s_ev_prefinish, "prefinish"}, {&s_ev_finish, "finish"},
     {&s_ev_close, "close"}, {&s_ev_pipe, "pipe"}, {&s_ev_unpipe, "unpipe"}, {&s_ev_error, "error"},
-    {&s_ev_pause, "pause"}, {&s_ev_drain, "drain"}};
+    {&s_ev_pause, "pause"}, {&s_ev_drain, "drain"}, {&s_write, "write"}, {&s_end_now, "_end"}};
 
 #define GET(self, f) (*slot_at((self), off[f]))
 #define SERVER(self, f) (*slot_at((self), server_off[f]))
@@ -618,17 +618,22 @@ static PyObject *end_after_fin(PyObject *self, PyObject *const *args, Py_ssize_t
     return ended < 0 ? NULL : Py_NewRef(Py_None);
 }
 
-/* Stream.end() without arguments: _check_thread(), then _end(), which changes nothing
- * (its error goes to no callback) on a stream already ending or with an error. */
+/* Stream.end() and end(data) with bytes: _check_thread(), write(data), then _end(),
+ * which changes nothing (its error goes to no callback) on a stream already ending or
+ * with an error; the Python _end() for a state C does not know. */
 static PyObject *stream_end(PyObject *self, PyObject *const *args, Py_ssize_t nargs, PyObject *kwnames) {
-    if (nargs != 0 || kwnames != NULL || !plain(self) || !own_thread(self) || int_zero(GET(self, F_CORKED)) != 1)
+    if (nargs > 1 || kwnames != NULL || (nargs == 1 && !PyBytes_CheckExact(args[0])) || !plain(self) ||
+        !own_thread(self) || int_zero(GET(self, F_CORKED)) != 1)
         FALLBACK(M_END);
+    if (nargs == 1 && call(self, s_write, args[0]) < 0)
+        return NULL;
     PyObject *ending = GET(self, F_ENDING), *errored = GET(self, F_ERRORED), *destroyed = GET(self, F_DESTROYED);
-    if (!is_bool(ending) || errored == NULL || destroyed != Py_False)
-        FALLBACK(M_END);
-    int ended = ending == Py_True || errored != Py_None ? 1 : end_writable(self);
+    int ended = 0;
+    if (plain(self) && int_zero(GET(self, F_CORKED)) == 1 && is_bool(ending) && errored != NULL &&
+        destroyed == Py_False)
+        ended = ending == Py_True || errored != Py_None ? 1 : end_writable(self);
     if (ended == 0)
-        FALLBACK(M_END);
+        ended = call(self, s_end_now, NULL) < 0 ? -1 : 1;
     return ended < 0 ? NULL : Py_NewRef(self);
 }
 

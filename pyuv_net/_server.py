@@ -393,7 +393,8 @@ LIFECYCLE_PY: List[Callable[..., Any]] = [
 _LIFECYCLE_INLINED: List[Tuple[type, str, Any]] = [(Socket, name, getattr(Socket, name)) for name in (
     "_accepted", "resume", "_flow", "_update_read_fast", "_set_read_fast", "_end_soon", "_writable_now",
     "_end", "_maybe_finish", "_need_finish", "_final", "_check_thread", "pause", "_unlink_pipes",
-    "listener_count", "writable_need_drain", "on", "once", "prepend_listener", "remove_listener", "emit")]
+    "listener_count", "writable_need_drain", "on", "once", "prepend_listener", "remove_listener", "emit",
+    "write")]
 _LIFECYCLE_INLINED.append((Stream, "destroy", Stream.destroy))
 _LIFECYCLE_INLINED += [(PipeFlow, name, getattr(PipeFlow, name)) for name in (
     "__init__", "start", "_link_in_c", "stop", "_unlink", "_cleanup")]

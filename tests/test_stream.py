@@ -1480,6 +1480,28 @@ def test_what_listeners_and_end_callbacks_do_is_read_after_them(monkeypatch):
         assert got[-1] == "end", (setup.__name__, got)
 
 
+def test_end_with_data_runs_in_c_and_stays_alike(monkeypatch):
+    # end(chunk) from a 'data' listener: a request-reply server's usual last step.
+    def replies_and_ends(sock, trace):
+        sock.on("data", lambda chunk: sock.end(chunk.upper()))
+
+    def ends_twice(sock, trace):  # the second end() finds it ending: its write fails
+        sock.on("data", lambda chunk: (sock.end(chunk), sock.end(b"late")))
+        sock.on("error", lambda err: trace.append(("error", errcode(err))))
+
+    (trace, got, calls), _ = compare_lifecycles(monkeypatch, replies_and_ends)
+    assert got == [b"X" * 100, "end"]
+    if LIFECYCLE_C:
+        assert not STEPS_IN_PYTHON & set(calls), calls
+    with_c = trace_connection_end(ends_twice)
+    with monkeypatch.context() as m:
+        use_python_lifecycle(m)
+        with_python = trace_connection_end(ends_twice)
+    assert with_c[:2] == with_python[:2]
+    assert ("error", "ERR_STREAM_WRITE_AFTER_END") in with_c[0]
+    assert [entry[:2] for entry in with_c[0] if entry[0] == "close"] == [("close", True)]
+
+
 def test_half_open_paused_and_callback_ends_stay_alike(monkeypatch):
     def half_open(sock, trace):
         sock.on("data", sock.write)
