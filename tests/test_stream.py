@@ -1562,6 +1562,26 @@ def test_a_piped_connection_ends_alike_with_the_c_steps_and_the_python_methods(m
         assert not PIPE_STEPS_IN_PYTHON & set(calls), calls
 
 
+def test_a_proxy_piping_both_ways_ends_alike(monkeypatch):
+    # The accepted socket piped to an upstream connection and back (Node's proxy),
+    # the upstream an echo server's: pipe() from one socket to another, while the
+    # destination still connects, and each side's end ending the other.
+    def proxied(sock, trace):
+        backend, port = listen_server(lambda s: s.pipe(s))
+        upstream = net.connect(port, HOST, allow_half_open=True)
+        sock.pipe(upstream)
+        upstream.pipe(sock)
+        upstream.on("close", lambda had_error: (trace.append(("upstream close", had_error)), backend.close()))
+
+    (trace, got, calls), (_, _, python_calls) = compare_lifecycles(
+        monkeypatch, proxied, server_options={"allow_half_open": True})
+    assert got == [b"x" * 100, "end"]
+    assert ("upstream close", False) in trace
+    assert PIPE_STEPS_IN_PYTHON - {"pause"} <= set(python_calls)
+    if LIFECYCLE_C:
+        assert not PIPE_STEPS_IN_PYTHON & set(calls), calls
+
+
 def test_unusual_pipes_stay_alike(monkeypatch):
     def paused_first(sock, trace):
         sock.pause()
