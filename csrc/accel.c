@@ -547,6 +547,15 @@ int pn_accel_install_method(PyTypeObject *type, PyMethodDef *def) {
     return pn_accel_install_named(type, def, (const char *const *)&def->ml_name, 1);
 }
 
+PyObject *pn_accel_new_with_slots(PyTypeObject *type, const Py_ssize_t *offsets, PyObject *const *values, int count) {
+    PyObject *obj = type->tp_alloc(type, 0);
+    for (int i = 0; obj != NULL && i < count; i++) {
+        Py_XINCREF(values[i]);
+        *slot_at(obj, offsets[i]) = values[i];
+    }
+    return obj;
+}
+
 Py_ssize_t pn_accel_slot_offset(PyTypeObject *type, const char *name) {
     PyObject *d = PyObject_GetAttrString((PyObject *)type, name);
     Py_ssize_t offset = -1;
@@ -674,13 +683,8 @@ static int over_limit(PyObject *self, Py_ssize_t count) {
 
 /* A new _OnceWrapper(self, event, listener). */
 static PyObject *new_once_wrapper(PyObject *self, PyObject *event, PyObject *listener) {
-    PyObject *wrapper = once_wrapper_type->tp_alloc(once_wrapper_type, 0);
-    if (wrapper == NULL)
-        return NULL;
     PyObject *values[ONCE_FIELDS] = {self, event, listener, Py_False};
-    for (int i = 0; i < ONCE_FIELDS; i++)
-        *slot_at(wrapper, off_once[i]) = Py_NewRef(values[i]);
-    return wrapper;
+    return pn_accel_new_with_slots(once_wrapper_type, off_once, values, ONCE_FIELDS);
 }
 
 static PyObject *emitter_add(PyObject *self, PyObject *const *args, Py_ssize_t nargs, PyObject *kwnames,

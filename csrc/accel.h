@@ -30,6 +30,11 @@ static inline unsigned int pn_version_tag(PyTypeObject *type) {
 /* The offset of a __slots__ member of `type` or of a base, or -1. */
 Py_ssize_t pn_accel_slot_offset(PyTypeObject *type, const char *name);
 
+/* A new object of `type`, its __init__ not run, with the slot at offsets[i] holding
+ * values[i] (a new reference; NULL leaves it unset), as the constructor of a
+ * __slots__ class of pyuv_net would set them; NULL with an exception. */
+PyObject *pn_accel_new_with_slots(PyTypeObject *type, const Py_ssize_t *offsets, PyObject *const *values, int count);
+
 /* impl(self, *args, **kwargs): a C method's Python original, for what C leaves to it. */
 PyObject *pn_accel_call_impl(PyObject *impl, PyObject *self, PyObject *const *args, Py_ssize_t nargs,
                              PyObject *kwnames);

@@ -14,6 +14,9 @@
  *   tick            _finish          end() callbacks, 'finish'; destroy(): close the handle
  *   closed          _Closing._on_closed, _emit_close   'close'
  *
+ * and the user's end() or end(data) (Stream.end: write, then _end()'s step), and pipe()
+ * from one socket to another (further down).
+ *
  * Each step is the Python method's own, in the same order and with the same ticks
  * between them, so what user code can see between two steps is what it sees on PyPy.
  * Each C method starts its step only from a state it knows (every flag a bool, ints
@@ -122,20 +125,20 @@ static const struct {
 #define SERVER(self, f) (*slot_at((self), server_off[f]))
 #define FLOW(self, f) (*slot_at((self), flow_off[f]))
 
-/* self.<f> = value (a new reference is taken). */
-static void set(PyObject *self, enum field f, PyObject *value) {
+/* The slot at `offset` = value (a new reference is taken). */
+static void set_at(PyObject *obj, Py_ssize_t offset, PyObject *value) {
     Py_INCREF(value);
-    Py_XSETREF(*slot_at(self, off[f]), value);
+    Py_XSETREF(*slot_at(obj, offset), value);
 }
+
+/* self.<f> = value (a new reference is taken). */
+static void set(PyObject *self, enum field f, PyObject *value) { set_at(self, off[f], value); }
 
 /* self.<f> = value, taking the caller's reference. */
 static void set_taken(PyObject *self, enum field f, PyObject *value) { Py_XSETREF(*slot_at(self, off[f]), value); }
 
 /* flow.<f> = value (a new reference is taken). */
-static void set_flow(PyObject *flow, enum flow_field f, PyObject *value) {
-    Py_INCREF(value);
-    Py_XSETREF(*slot_at(flow, flow_off[f]), value);
-}
+static void set_flow(PyObject *flow, enum flow_field f, PyObject *value) { set_at(flow, flow_off[f], value); }
 
 static int is_bool(PyObject *v) { return v == Py_True || v == Py_False; }
 
@@ -244,7 +247,7 @@ static PyObject *call_for_effect(PyObject *obj, PyObject *name, PyObject *arg) {
  * function called straight on a plain Socket (whose method it then is), else looked up
  * by name. 0, or -1 with an exception. */
 static int emitter_call(PyObject *emitter, enum pn_emitter_method method, PyObject *const *args, Py_ssize_t nargs) {
-    PyObject *const *const names[] = {
+    static PyObject **const method_names[] = {
         [PN_EMITTER_ON] = &s_on, [PN_EMITTER_ONCE] = &s_once, [PN_EMITTER_PREPEND] = &s_prepend_listener,
         [PN_EMITTER_REMOVE] = &s_remove_listener, [PN_EMITTER_EMIT] = &s_emit};
     PyObject *stack[4] = {emitter};
@@ -254,7 +257,7 @@ static int emitter_call(PyObject *emitter, enum pn_emitter_method method, PyObje
         r = pn_accel_emitter(method, emitter, args, nargs);
     } else {
         memcpy(stack + 1, args, sizeof(PyObject *) * (size_t)nargs); /* (nargs <= 3) */
-        r = PyObject_VectorcallMethod(*names[method], stack, (size_t)nargs + 1, NULL);
+        r = PyObject_VectorcallMethod(*method_names[method], stack, (size_t)nargs + 1, NULL);
     }
     Py_DECREF(emitter);
     Py_XDECREF(r);
@@ -738,15 +741,8 @@ static int connection_closed(PyObject *server) {
 
 /* A new _Closing(self, False). */
 static PyObject *new_closing(PyObject *self) {
-    PyObject *closing = closing_type->tp_alloc(closing_type, 0);
-    if (closing == NULL)
-        return NULL;
     PyObject *values[C_COUNT] = {GET(self, F_LOOP), self, GET(self, F_INFLIGHT), Py_False, Py_None};
-    for (int i = 0; i < C_COUNT; i++) {
-        Py_XINCREF(values[i]);
-        *slot_at(closing, closing_off[i]) = values[i];
-    }
-    return closing;
+    return pn_accel_new_with_slots(closing_type, closing_off, values, C_COUNT);
 }
 
 /* Socket.destroy() and Stream.destroy() without an error, for a socket with a handle
@@ -822,13 +818,8 @@ static int with_listener(PyObject *emitter, enum pn_emitter_method method, PyObj
 
 /* A new PipeFlow(source, destination, end), as its __init__ makes it. */
 static PyObject *new_flow(PyObject *source, PyObject *destination, PyObject *end) {
-    PyObject *flow = flow_type->tp_alloc(flow_type, 0);
-    if (flow == NULL)
-        return NULL;
     PyObject *values[P_COUNT] = {source, destination, end, Py_False, Py_False, Py_False, Py_False};
-    for (int i = 0; i < P_COUNT; i++)
-        *slot_at(flow, flow_off[i]) = Py_NewRef(values[i]);
-    return flow;
+    return pn_accel_new_with_slots(flow_type, flow_off, values, P_COUNT);
 }
 
 /* flow._link_in_c(): linked in C when both ends are plain sockets and nothing else
@@ -861,8 +852,7 @@ static int link_in_c(PyObject *flow) {
     pn_handle_t *from = PyLong_AsVoidPtr(GET(src, F_ADDRESS)), *to = PyLong_AsVoidPtr(GET(dest, F_ADDRESS));
     if (from == NULL || to == NULL)
         return -1;
-    PyObject *linked = pn_pipe_start(from, to, mark) == 0 ? Py_True : Py_False;
-    Py_XSETREF(FLOW(flow, P_LINKED), Py_NewRef(linked));
+    set_flow(flow, P_LINKED, pn_pipe_start(from, to, mark) == 0 ? Py_True : Py_False);
     return 0;
 }
 
