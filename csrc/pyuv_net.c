@@ -205,9 +205,11 @@ pn_handle_t *pn_poll_new(pn_loop_t *loop, int id, int fd) {
 static void part_closed(pn_handle_t *h) {
     if (--h->open_parts > 0)
         return;
-    if (!pn_accel_closed(before_python(h->loop), h->id))
-        pn_py_closed(h->id);
+    pn_loop_t *loop = before_python(h->loop);
+    /* C's references go first: the stream may then be referenced only by itself */
     pn_accel_handle_free(h);
+    if (!pn_accel_closed(loop, h->id))
+        pn_py_closed(h->id);
     free(h);
 }
 

@@ -7,10 +7,12 @@ duration; the few waits are checkpoints with wide margins."""
 from __future__ import annotations
 
 import base64
+import gc
 import hashlib
 import platform
 import random
 import sys
+import weakref
 
 import pytest
 
@@ -1522,6 +1524,73 @@ def test_half_open_paused_and_callback_ends_stay_alike(monkeypatch):
                            (destroyed_by_user, {}), (corked, {})):
         with_c, _ = compare_lifecycles(monkeypatch, setup, server_options=options)
         assert with_c[1][-1] == "end" or setup is destroyed_by_user, (setup.__name__, with_c[1])
+
+
+def echo_connections(count, setup):
+    """`count` clients, one after the other, each writing 100 bytes, ending and awaiting
+    the echo, to a server that calls `setup(sock)` on each connection; what each got."""
+    got = []
+    server, port = listen_server(setup)
+
+    def next_client():
+        if len(got) == count:
+            server.close()
+            return
+        chunks = []
+        got.append(chunks)
+        client = net.connect(port, HOST)
+        client.end(b"y" * 100)  # (written once connected; no listener refers to the client)
+        client.on("data", chunks.append)
+        client.on("close", lambda had_error: next_client())
+    next_client()
+    run_loop()
+    return [b"".join(chunks) for chunks in got]
+
+
+def closed_sockets():
+    return [obj for obj in gc.get_objects() if type(obj) is net.Socket and obj.destroyed]
+
+
+@pytest.mark.skipif(not LIFECYCLE_C, reason="reference counts: CPython's C steps")
+def test_a_closed_echo_socket_nothing_else_holds_is_freed_without_the_collector():
+    # sock.on('data', sock.write) is a cycle (socket, its listeners, its bound method);
+    # once closed and referenced by nothing else, the socket lets its listeners go and
+    # is freed then, not at a collection (none runs here).
+    def setup(sock):
+        sock.on("error", lambda err: None)
+        sock.on("data", sock.write)
+
+    gc.collect()
+    gc.disable()
+    try:
+        assert closed_sockets() == []
+        assert echo_connections(20, setup) == [b"y" * 100] * 20
+        assert closed_sockets() == []
+    finally:
+        gc.enable()
+
+
+@pytest.mark.parametrize("holder", ["reference", "weak_reference", "bound_method"])
+def test_a_closed_socket_still_reachable_keeps_its_listeners(holder):
+    # As Node: a socket's listeners stay after 'close'. One reachable from outside
+    # (held, weakly referenced, or through its bound method kept) keeps them.
+    held = []
+
+    def setup(sock):
+        write = sock.write
+        sock.on("data", write)
+        held.append({"reference": sock, "weak_reference": weakref.ref(sock), "bound_method": write}[holder])
+
+    gc.disable()  # (a weakly referenced socket stays until a collection)
+    try:
+        assert echo_connections(3, setup) == [b"y" * 100] * 3
+        socks = [{"reference": h, "weak_reference": h() if holder == "weak_reference" else None,
+                  "bound_method": getattr(h, "__self__", None)}[holder] for h in held]
+    finally:
+        gc.enable()
+    for sock in socks:
+        assert sock.destroyed
+        assert sock.listener_count("data") == 1
 
 
 PIPE_STEPS_IN_PYTHON = {"pipe", "end", "pause", "PipeFlow.__init__", "PipeFlow.start", "PipeFlow._link_in_c",
