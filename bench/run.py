@@ -211,14 +211,20 @@ def machine_info(peers_reason):
 
 # --------------------------------------------------------------------------- /proc
 
-def cpu_ticks(pid):
+def cpu_times(pid):
+    """(user, system) CPU ticks of a process, or None."""
     try:
         with open("/proc/%d/stat" % pid) as f:
             data = f.read()
     except OSError:
         return None
     fields = data[data.rindex(")") + 2:].split()
-    return int(fields[11]) + int(fields[12])   # utime + stime (fields 14, 15)
+    return int(fields[11]), int(fields[12])   # utime, stime (fields 14, 15)
+
+
+def cpu_ticks(pid):
+    times = cpu_times(pid)
+    return None if times is None else sum(times)
 
 
 def core_times():
@@ -327,7 +333,7 @@ def run_loadgen(scn, port, server_pid, cfg, extra_warmup=0.0):
             line = line.strip()
             if line in ("START", "END"):
                 marks[line] = (time.monotonic(), cpu_ticks(server_pid), cpu_ticks(lg.pid),
-                               core_times())
+                               core_times(), cpu_times(server_pid))
             elif line.startswith("READY"):
                 time.sleep(0.5)   # let the server settle before reading its RSS
                 res["rss_after_kib"] = rss_kib(server_pid)
@@ -352,8 +358,10 @@ def run_loadgen(scn, port, server_pid, cfg, extra_warmup=0.0):
     if stderr.strip():
         res["loadgen_stderr"] = stderr.strip()[-600:]
     if "START" in marks and "END" in marks:
-        (t0, s0, l0, c0), (t1, s1, l1, c1) = marks["START"], marks["END"]
+        (t0, s0, l0, c0, st0), (t1, s1, l1, c1, st1) = marks["START"], marks["END"]
         wall = t1 - t0
+        if wall > 0 and None not in (st0, st1):
+            res["server_user_cpu"] = (st1[0] - st0[0]) / CLK_TCK / wall
         res["server_core_busy"] = core_busy(c0, c1, SERVER_CPU)
         res["loadgen_core_busy"] = core_busy(c0, c1, LOADGEN_CPU)
         if wall > 0 and None not in (s0, s1):
@@ -430,6 +438,7 @@ def build_report(info, cfg, scns, srvs, runs):
                 cell["unavailable"] = srv.unavailable
             cell["value"] = median_or_none([r.get(scn.metric) for r in rs if not r.get("failed")])
             cell["server_cpu"] = median_or_none([r.get("server_cpu") for r in rs])
+            cell["server_user_cpu"] = median_or_none([r.get("server_user_cpu") for r in rs])
             cell["loadgen_cpu"] = median_or_none([r.get("loadgen_cpu") for r in rs])
             cell["other_cpu_max"] = max([r["other_cpu"] for r in rs if "other_cpu" in r],
                                         default=None)
@@ -511,6 +520,8 @@ def build_report(info, cfg, scns, srvs, runs):
         lines.append("| %s | %s |" % (scn.title, " | ".join(cells)))
     lines.append("")
     lines.extend(cpu_cost_table(scns, srvs, summary, header))
+    lines.append("")
+    lines.extend(cpu_cost_table(scns, srvs, summary, header, share="server_user_cpu"))
     notes = []
     others = [(c["other_cpu_max"], k) for k, c in summary.items()
               if c.get("other_cpu_max") is not None]
@@ -541,28 +552,34 @@ def build_report(info, cfg, scns, srvs, runs):
     return "\n".join(lines) + "\n", summary, total_err
 
 
-def cpu_cost_table(scns, srvs, summary, header):
+def cpu_cost_table(scns, srvs, summary, header, share="server_cpu"):
     """The server's CPU per unit of work (its process share over the rate): what a
     server costs whether or not the loadgen kept it busy, and the libuv C server's
-    figure is the floor the kernel's own work sets."""
-    lines = ["Server CPU per unit of work, microseconds (process share / rate; lower is "
-             "better; (N x) = Node's figure over this one):", "", header,
-             "|" + "---|" * (len(srvs) + 1)]
+    figure is the floor the kernel's own work sets. With share="server_user_cpu", its
+    user-space CPU only: the server's own code, without the kernel's socket work."""
+    if share == "server_cpu":
+        title = ("Server CPU per unit of work, microseconds (process share / rate; lower is "
+                 "better; (N x) = Node's figure over this one):")
+    else:
+        title = ("Of which user space, microseconds (utime share / rate: the server's own code, "
+                 "the rest of the figure above is the kernel's socket work; utime is counted "
+                 "in 10 ms ticks, so small shares are coarse):")
+    lines = [title, "", header, "|" + "---|" * (len(srvs) + 1)]
     for scn in scns:
         if scn.mode == "idle":
             continue
         costs = {}
         for srv in srvs:
             c = summary[(scn.key, srv.key)]
-            if not c.get("unavailable") and c.get("server_cpu") and c.get("value"):
-                costs[srv.key] = c["server_cpu"] / c["value"] * 1e6
+            if not c.get("unavailable") and c.get(share) is not None and c.get("value"):
+                costs[srv.key] = c[share] / c["value"] * 1e6
         node = costs.get("node")
         cells = []
         for srv in srvs:
             cost = costs.get(srv.key)
             if cost is None:
                 cells.append("n/a")
-            elif node and srv.key != "node":
+            elif node and cost and srv.key != "node":
                 cells.append("%.2f (N %.2f)" % (cost, node / cost))
             else:
                 cells.append("%.2f" % cost)

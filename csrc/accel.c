@@ -125,6 +125,44 @@ static void run_ticks(pn_loop_t *loop) {
         fail(loop);
 }
 
+/* ---- the GIL while the loop runs -------------------------------------------------
+ *
+ * pn_accel_run keeps the GIL for the loop's callbacks and lets it go only while libuv
+ * waits for events: a prepare handle (the last step before each poll) releases it, and
+ * the first event after the poll that calls Python takes it back and keeps it, so an
+ * iteration takes it once however many events it has (before, every event took and
+ * dropped it, ~350 instructions each: a connection's five events cost 1,900). Other
+ * threads get it while the loop waits, and from running Python code at the
+ * interpreter's switch interval, as before. A callback that is not one of ours takes
+ * the GIL with PyGILState_Ensure, which works either way. */
+static void let_gil_go(uv_prepare_t *prepare) {
+    pn_loop_t *loop = (pn_loop_t *)((char *)prepare - offsetof(pn_loop_t, gil_prepare));
+    if (loop->py_released == NULL)
+        loop->py_released = PyEval_SaveThread();
+}
+
+static void hold_gil(pn_loop_t *loop) {
+    PyThreadState *state = loop->py_released;
+    if (state != NULL) {
+        loop->py_released = NULL;
+        PyEval_RestoreThread(state);
+    }
+}
+
+/* PyGILState_Ensure() for a callback of `loop`, its GIL kept once taken. */
+static PyGILState_STATE ensure_gil(pn_loop_t *loop) {
+    hold_gil(loop);
+    return PyGILState_Ensure();
+}
+
+int pn_accel_run(pn_loop_t *loop, int mode) {
+    uv_prepare_start(&loop->gil_prepare, let_gil_go);
+    int alive = pn_loop_run(loop, mode);
+    uv_prepare_stop(&loop->gil_prepare);
+    hold_gil(loop);
+    return alive;
+}
+
 /* Drops the references at *first and *second (either may be NULL), from inside the
  * loop, where the GIL may not be held. */
 static void drop_refs(void **first, void **second) {
@@ -257,7 +295,7 @@ static int accelerated(pn_loop_t *loop) { return loop->py_ticks != NULL && objec
 int pn_accel_event(pn_loop_t *loop, int slot, enum pn_event event, int status) {
     if (!accelerated(loop))
         return 0;
-    PyGILState_STATE gil = PyGILState_Ensure();
+    PyGILState_STATE gil = ensure_gil(loop);
     if (event < PN_EV_TIMER) {
         PyObject *arg = PyLong_FromLong(status);
         call_method(loop, slot, event_names[event], arg);
@@ -273,7 +311,7 @@ int pn_accel_event(pn_loop_t *loop, int slot, enum pn_event event, int status) {
 int pn_accel_closed(pn_loop_t *loop, int slot) {
     if (!accelerated(loop))
         return 0;
-    PyGILState_STATE gil = PyGILState_Ensure();
+    PyGILState_STATE gil = ensure_gil(loop);
     PyObject *obj = object_at(slot);
     int released = obj != NULL ? pn_accel_release_slot(slot) : -1;
     if (released < 0) {
@@ -292,7 +330,7 @@ int pn_accel_closed(pn_loop_t *loop, int slot) {
 
 char *pn_accel_read_buffer(pn_handle_t *h, size_t size) {
     pn_loop_t *loop = h->loop;
-    PyGILState_STATE gil = PyGILState_Ensure();
+    PyGILState_STATE gil = ensure_gil(loop);
     PyObject *bytes = loop->py_spare;
     loop->py_spare = NULL;
     if (bytes != NULL && (size_t)PyBytes_GET_SIZE(bytes) != size)
@@ -395,7 +433,7 @@ static PyObject *read_chunk(pn_loop_t *loop, int i, const int *r) {
 }
 
 void pn_accel_deliver(pn_loop_t *loop) {
-    PyGILState_STATE gil = PyGILState_Ensure();
+    PyGILState_STATE gil = ensure_gil(loop);
     for (int i = 0; i < loop->nreads; i++) {
         const int *r = loop->reads + 3 * i;
         if (uv_is_closing(&loop->read_handles[i]->u.handle)) {
@@ -438,7 +476,7 @@ void pn_accel_hold(void *owner) { Py_INCREF((PyObject *)owner); }
 static void let_go(pn_loop_t *loop, PyObject *bytes);
 
 void pn_accel_release(pn_loop_t *loop, void *owner) {
-    PyGILState_STATE gil = PyGILState_Ensure();
+    PyGILState_STATE gil = ensure_gil(loop);
     if (loop->closing)
         Py_DECREF((PyObject *)owner);
     else
@@ -447,8 +485,10 @@ void pn_accel_release(pn_loop_t *loop, void *owner) {
 }
 
 void pn_accel_handle_free(pn_handle_t *h) {
-    if (h->py_listener != NULL || h->py_buffer != NULL)
+    if (h->py_listener != NULL || h->py_buffer != NULL) {
+        hold_gil(h->loop);
         drop_refs(&h->py_listener, &h->py_buffer);
+    }
 }
 
 void pn_accel_loop_free(pn_loop_t *loop) {

@@ -28,6 +28,8 @@ struct pn_loop_s {
     uv_loop_t uv;
     uv_thread_t owner;  /* the thread whose handles these are (see PN_EWRONGTHREAD) */
     uv_check_t flush_check;
+    uv_prepare_t gil_prepare; /* CPython: lets the GIL go right before each poll (accel.c) */
+    void *py_released; /* CPython: the loop thread's state while the GIL is let go */
     size_t slab_used;
     int nreads;
     int flushing;       /* Python is taking the batch: reads meanwhile go direct */

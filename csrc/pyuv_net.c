@@ -82,6 +82,8 @@ pn_loop_t *pn_loop_new(void) {
     uv_check_init(&loop->uv, &loop->flush_check);
     uv_check_start(&loop->flush_check, on_flush_check);
     uv_unref((uv_handle_t *)&loop->flush_check);
+    uv_prepare_init(&loop->uv, &loop->gil_prepare); /* (started by pn_accel_run) */
+    uv_unref((uv_handle_t *)&loop->gil_prepare);
     return loop;
 }
 
@@ -118,6 +120,8 @@ int pn_loop_close(pn_loop_t *loop) {
     loop->nreads = 0; /* Python is deaf now: the gathered reads go nowhere */
     if (!uv_is_closing((uv_handle_t *)&loop->flush_check))
         uv_close((uv_handle_t *)&loop->flush_check, NULL);
+    if (!uv_is_closing((uv_handle_t *)&loop->gil_prepare))
+        uv_close((uv_handle_t *)&loop->gil_prepare, NULL);
     uv_walk(&loop->uv, close_any, NULL);
     /* Runs the close callbacks and lets pending requests (getaddrinfo) finish. */
     while (uv_run(&loop->uv, UV_RUN_DEFAULT) != 0) {
