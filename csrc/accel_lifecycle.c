@@ -718,6 +718,12 @@ static PyObject *emit_close(PyObject *self, PyObject *const *args, Py_ssize_t na
     return emit_if(self, listening, s_ev_close, args[0]) < 0 ? NULL : Py_NewRef(Py_None);
 }
 
+#ifdef Py_GIL_DISABLED
+#define PN_EXACT_REFCOUNTS 0 /* (split between threads: such cycles are left to the collector) */
+#else
+#define PN_EXACT_REFCOUNTS 1
+#endif
+
 /* Whether `listener` is a method bound to `self` (a Python function's or a C method's),
  * referred to by nothing but the one list it is in. */
 static int own_method_held_once(PyObject *listener, PyObject *self) {
@@ -738,7 +744,7 @@ static int own_method_held_once(PyObject *listener, PyObject *self) {
  * collector. */
 static void drop_unreachable_listeners(PyObject *self, Py_ssize_t known) {
     PyObject *events = GET(self, F_EVENTS);
-    if (Py_TYPE(self) != plain_type || *slot_at(self, plain_type->tp_weaklistoffset) != NULL ||
+    if (!PN_EXACT_REFCOUNTS || Py_TYPE(self) != plain_type || *slot_at(self, plain_type->tp_weaklistoffset) != NULL ||
         events == NULL || !PyDict_CheckExact(events) || Py_REFCNT(events) != 1)
         return;
     Py_ssize_t pos = 0, own = 0;
