@@ -332,8 +332,8 @@ def run_loadgen(scn, port, server_pid, cfg, extra_warmup=0.0):
         for line in lg.stdout:
             line = line.strip()
             if line in ("START", "END"):
-                marks[line] = (time.monotonic(), cpu_ticks(server_pid), cpu_ticks(lg.pid),
-                               core_times(), cpu_times(server_pid))
+                marks[line] = (time.monotonic(), cpu_times(server_pid), cpu_ticks(lg.pid),
+                               core_times())
             elif line.startswith("READY"):
                 time.sleep(0.5)   # let the server settle before reading its RSS
                 res["rss_after_kib"] = rss_kib(server_pid)
@@ -358,7 +358,8 @@ def run_loadgen(scn, port, server_pid, cfg, extra_warmup=0.0):
     if stderr.strip():
         res["loadgen_stderr"] = stderr.strip()[-600:]
     if "START" in marks and "END" in marks:
-        (t0, s0, l0, c0, st0), (t1, s1, l1, c1, st1) = marks["START"], marks["END"]
+        (t0, st0, l0, c0), (t1, st1, l1, c1) = marks["START"], marks["END"]
+        s0, s1 = (None if st is None else sum(st) for st in (st0, st1))
         wall = t1 - t0
         if wall > 0 and None not in (st0, st1):
             res["server_user_cpu"] = (st1[0] - st0[0]) / CLK_TCK / wall

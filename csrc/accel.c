@@ -473,8 +473,6 @@ void pn_accel_deliver(pn_loop_t *loop) {
  * its write callback (and kept for a read if nothing else holds it then). */
 void pn_accel_hold(void *owner) { Py_INCREF((PyObject *)owner); }
 
-static void let_go(pn_loop_t *loop, PyObject *bytes);
-
 void pn_accel_release(pn_loop_t *loop, void *owner) {
     PyGILState_STATE gil = ensure_gil(loop);
     if (loop->closing)

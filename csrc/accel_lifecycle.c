@@ -155,7 +155,6 @@ static int empty(PyObject *v) {
     return -1;
 }
 
-
 /* Whether Socket's and PipeFlow's methods are still the ones the steps stand for:
  * checked again whenever either class (or a base) changes. */
 static int methods_unchanged(void) {
@@ -903,6 +902,18 @@ static int link_in_c(PyObject *flow) {
     return 0;
 }
 
+/* bool(getattr(obj, name, default)): 1, 0, or -1 with an exception. */
+static int attr_truthy(PyObject *obj, PyObject *name, int default_value) {
+    PyObject *v = PyObject_GetAttr(obj, name);
+    if (v == NULL && PyErr_ExceptionMatches(PyExc_AttributeError)) {
+        PyErr_Clear();
+        return default_value;
+    }
+    int r = v != NULL ? PyObject_IsTrue(v) : -1;
+    Py_XDECREF(v);
+    return r;
+}
+
 /* Stream.pipe(destination, end=True) from one plain socket to another: _check_thread(),
  * then a PipeFlow and its start(), each listener added and 'pipe' emitted as the Python
  * methods do, and the flow linked in C. */
@@ -932,14 +943,8 @@ static PyObject *stream_pipe(PyObject *self, PyObject *const *args, Py_ssize_t n
     r = r < 0 ? r : with_listener(dest, PN_EMITTER_ONCE, s_ev_close, flow, s_on_dest_close);
     r = r < 0 ? r : with_listener(dest, PN_EMITTER_ONCE, s_ev_finish, flow, s_on_dest_finish);
     r = r < 0 ? r : emit_if(dest, 1, s_ev_pipe, self);
-    int need_drain = r < 0 ? -1 : plain(dest) ? truthy(dest, F_NEED_DRAIN) : -2;
-    if (need_drain == -2) { /* (no longer a Socket: as Python asks it) */
-        PyObject *v = PyObject_GetAttr(dest, s_writable_need_drain);
-        if (v == NULL && PyErr_ExceptionMatches(PyExc_AttributeError))
-            PyErr_Clear();
-        need_drain = v == NULL ? (PyErr_Occurred() ? -1 : 0) : PyObject_IsTrue(v);
-        Py_XDECREF(v);
-    }
+    /* (a destination no longer plain is asked as Python asks it) */
+    int need_drain = r < 0 ? -1 : plain(dest) ? truthy(dest, F_NEED_DRAIN) : attr_truthy(dest, s_writable_need_drain, 0);
     int flowing = need_drain == 0 ? truthy(self, F_FLOWING) : 1;
     if (need_drain < 0 || flowing < 0)
         r = -1;
@@ -1061,15 +1066,7 @@ static int flow_truthy(PyObject *flow, enum flow_field f) { return slot_truthy(f
 static int drain_after_cleanup(PyObject *flow, PyObject *dest) {
     int draining = flow_truthy(flow, P_DRAINING);
     int awaiting = draining > 0 ? flow_truthy(flow, P_AWAITING_DRAIN) : draining;
-    if (awaiting <= 0)
-        return awaiting;
-    PyObject *v = PyObject_GetAttr(dest, s_writable_need_drain);
-    if (v == NULL && PyErr_ExceptionMatches(PyExc_AttributeError)) {
-        PyErr_Clear();
-        v = Py_NewRef(Py_True);
-    }
-    int need = v != NULL ? PyObject_IsTrue(v) : -1;
-    Py_XDECREF(v);
+    int need = awaiting > 0 ? attr_truthy(dest, s_writable_need_drain, 1) : awaiting;
     return need <= 0 ? need : call(flow, s_on_drain, NULL);
 }
 
