@@ -16,6 +16,7 @@ Set PYUV_NET_LIBUV_SHARED=1 to prefer the shared library, PYUV_NET_SANITIZE=1 to
 with AddressSanitizer and UndefinedBehaviorSanitizer.
 """
 import os
+import platform
 import re
 import shlex
 import shutil
@@ -177,6 +178,7 @@ def make_builder():
         libraries=libs,
         extra_objects=objects,
         extra_compile_args=compile_args,
+        define_macros=[("PN_PYPY", "1")] if platform.python_implementation() == "PyPy" else [],
         extra_link_args=link_args + sanitize_link,
         # csrc/accel.c uses CPython's full C API: the module is built per Python
         # version (cibuildwheel does so anyway), not for the stable ABI.

@@ -14,6 +14,18 @@
  * at most one 64 KiB read after it resumes, as Node's. The slab is flushed before less
  * than PN_READ_MAX is left. */
 #define PN_READ_MIN (64 * 1024)
+
+/* The most one read takes in: the largest 'data' chunk. On PyPy, 64 KiB, as Node's:
+ * CPython's big reads go into bytes objects the loop uses again (accel.c), but PyPy
+ * makes a new one a read, and bigger ones cost more than the reads they save when
+ * streaming (256 KiB: malloc gave the heap back and took it again, every page of every
+ * read faulted in afresh; half the rate of 64 KiB reads), though a 100 KiB message now
+ * takes two. build_ffi.py defines PN_PYPY in PyPy's build. */
+#ifdef PN_PYPY
+#define PN_READ_MAX PN_READ_MIN
+#else
+#define PN_READ_MAX (256 * 1024)
+#endif
 #define PN_SLAB_SIZE (4 * PN_READ_MAX)
 
 /* Each read lands at a 64-byte boundary of the slab. The kernel copies a read with

@@ -45,9 +45,8 @@ enum {
 /* pn_write/pn_writev called from a thread other than the loop's: nothing written. */
 enum { PN_EWRONGTHREAD = -100000 };
 
-/* Reads gathered per loop before they go to Python (see pn_loop_reads), and the most
- * one read takes in (the largest 'data' chunk; see PN_READ_MIN in internal.h). */
-enum { PN_MAX_READS = 256, PN_READ_MAX = 256 * 1024 };
+/* Reads gathered per loop before they go to Python (see pn_loop_reads). */
+enum { PN_MAX_READS = 256 };
 
 const char *pn_err_name(int err);
 const char *pn_strerror(int err);

@@ -1191,6 +1191,16 @@ def test_large_transfer_byte_exact_both_ways():
     assert c.bytes_read == n
 
 
+def assert_reads_grew(chunks):
+    """A bulk transfer's reads grow from 64 KiB to 256 KiB on CPython; PyPy's stop at
+    64 KiB, as Node's (csrc/internal.h, PN_READ_MAX)."""
+    biggest = max(len(chunk) for chunk in chunks)
+    if platform.python_implementation() == "PyPy":
+        assert biggest == 64 * 1024
+    else:
+        assert 128 * 1024 < biggest <= 256 * 1024
+
+
 @pytest.mark.timeout(60)
 @pytest.mark.parametrize("listeners", [1, 2])
 def test_big_reads_arrive_whole_and_every_chunk_kept_stays_intact(listeners):
@@ -1213,7 +1223,7 @@ def test_big_reads_arrive_whole_and_every_chunk_kept_stays_intact(listeners):
     for chunks in kept:
         assert all(type(chunk) is bytes for chunk in chunks)
         assert b"".join(chunks) == data
-        assert max(len(chunk) for chunk in chunks) > 128 * 1024  # the big reads happened
+        assert_reads_grew(chunks)
 
 
 def chunk_recorder():
@@ -1281,7 +1291,7 @@ def test_a_big_read_let_go_may_take_a_later_read_but_one_kept_never_changes():
     pair.client.end(data)
     run_loop(timeout=50)
     assert b"".join(copies) == data and all(hashes_right)
-    assert max(len(copy) for copy in copies) > 128 * 1024  # the big reads happened
+    assert_reads_grew(copies)
     assert kept and all(chunk == copy for chunk, copy in kept)
 
 
