@@ -105,6 +105,7 @@ int pn_loop_fork(pn_loop_t *loop) {
 uint64_t pn_loop_now(pn_loop_t *loop) { return uv_now(&loop->uv); }
 char *pn_loop_slab(pn_loop_t *loop) { return loop->slab; }
 size_t pn_slab_size(void) { return PN_SLAB_SIZE; }
+size_t pn_read_max(void) { return PN_READ_MAX; }
 int *pn_loop_reads(pn_loop_t *loop) { return loop->reads; }
 
 static void close_any(uv_handle_t *hd, void *arg) {

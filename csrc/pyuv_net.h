@@ -66,6 +66,8 @@ uint64_t pn_loop_now(pn_loop_t *loop);
  * and -1. pn_py_reads hands them over: the first slot and the count. */
 char *pn_loop_slab(pn_loop_t *loop);
 size_t pn_slab_size(void);
+/* The most one read takes in: the largest 'data' chunk (256 KiB; PyPy: 64 KiB). */
+size_t pn_read_max(void);
 int *pn_loop_reads(pn_loop_t *loop);
 
 /* CPython only (csrc/accel.c; elsewhere pn_accel_available() is 0 and reads go

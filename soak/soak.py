@@ -40,7 +40,7 @@ import pyuv_net as net
 from pyuv_net._uv import lib
 
 HOST = "127.0.0.1"
-READ_CHUNK = lib.PN_READ_MAX  # the most one read (one 'data' event) carries
+READ_CHUNK = lib.pn_read_max()  # the most one read (one 'data' event) carries
 SCALES = {
     "full": {"connections": 10_000, "cycles": 1_000_000, "pipe_bytes": 1 << 30},
     "ci": {"connections": 10_000, "cycles": 50_000, "pipe_bytes": 128 << 20},

@@ -19,6 +19,7 @@ import pytest
 import pyuv_net as net
 from pyuv_net import _server as server_module
 from pyuv_net._pipe_flow import PipeFlow
+from pyuv_net._uv import lib
 from pyuv_net._stream import Stream, _Closing
 
 from conftest import HOST, errcode, listen_server, run_loop
@@ -1196,9 +1197,9 @@ def assert_reads_grew(chunks):
     64 KiB, as Node's (csrc/internal.h, PN_READ_MAX)."""
     biggest = max(len(chunk) for chunk in chunks)
     if platform.python_implementation() == "PyPy":
-        assert biggest == 64 * 1024
+        assert biggest == lib.pn_read_max() == 64 * 1024
     else:
-        assert 128 * 1024 < biggest <= 256 * 1024
+        assert 128 * 1024 < biggest <= lib.pn_read_max() == 256 * 1024
 
 
 @pytest.mark.timeout(60)
