@@ -19,8 +19,8 @@ import pytest
 import pyuv_net as net
 from pyuv_net import _server as server_module
 from pyuv_net._pipe_flow import PipeFlow
-from pyuv_net._uv import lib
 from pyuv_net._stream import Stream, _Closing
+from pyuv_net._uv import lib
 
 from conftest import HOST, errcode, listen_server, run_loop
 
