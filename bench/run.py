@@ -222,9 +222,13 @@ def cpu_times(pid):
     return int(fields[11]), int(fields[12])   # utime, stime (fields 14, 15)
 
 
-def cpu_ticks(pid):
-    times = cpu_times(pid)
+def cpu_total(times):
+    """utime + stime of cpu_times()' answer, or None."""
     return None if times is None else sum(times)
+
+
+def cpu_ticks(pid):
+    return cpu_total(cpu_times(pid))
 
 
 def core_times():
@@ -359,7 +363,7 @@ def run_loadgen(scn, port, server_pid, cfg, extra_warmup=0.0):
         res["loadgen_stderr"] = stderr.strip()[-600:]
     if "START" in marks and "END" in marks:
         (t0, st0, l0, c0), (t1, st1, l1, c1) = marks["START"], marks["END"]
-        s0, s1 = (None if st is None else sum(st) for st in (st0, st1))
+        s0, s1 = cpu_total(st0), cpu_total(st1)
         wall = t1 - t0
         if wall > 0 and None not in (st0, st1):
             res["server_user_cpu"] = (st1[0] - st0[0]) / CLK_TCK / wall

@@ -1581,22 +1581,30 @@ def test_a_closed_echo_socket_nothing_else_holds_is_freed_without_the_collector(
         gc.enable()
 
 
-@pytest.mark.parametrize("holder", ["reference", "weak_reference", "bound_method"])
+# How a test keeps a closed socket reachable, and how it gets the socket back from that.
+HOLDERS = {
+    "reference": (lambda sock, write: sock, lambda held: held),
+    "weak_reference": (lambda sock, write: weakref.ref(sock), lambda held: held()),
+    "bound_method": (lambda sock, write: write, lambda held: held.__self__),
+}
+
+
+@pytest.mark.parametrize("holder", list(HOLDERS))
 def test_a_closed_socket_still_reachable_keeps_its_listeners(holder):
     # As Node: a socket's listeners stay after 'close'. One reachable from outside
     # (held, weakly referenced, or through its bound method kept) keeps them.
+    hold, recover = HOLDERS[holder]
     held = []
 
     def setup(sock):
         write = sock.write
         sock.on("data", write)
-        held.append({"reference": sock, "weak_reference": weakref.ref(sock), "bound_method": write}[holder])
+        held.append(hold(sock, write))
 
     gc.disable()  # (a weakly referenced socket stays until a collection)
     try:
         assert echo_connections(3, setup) == [b"y" * 100] * 3
-        socks = [{"reference": h, "weak_reference": h() if holder == "weak_reference" else None,
-                  "bound_method": getattr(h, "__self__", None)}[holder] for h in held]
+        socks = [recover(h) for h in held]
     finally:
         gc.enable()
     if not LIFECYCLE_C:  # (PyPy's gc.disable() leaves minor collections, which free the weakly held)
